@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs dependencies, builds, and runs `hangscope demo` (the seed case, reproduced and explained).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+exec "${BUILD_DIR:-build}"/hangscope demo
