@@ -1,4 +1,4 @@
-// hangscope scan / why / analyze / demo: placeholder until the live pipeline lands.
+// hangscope scan / why / analyze: placeholder until the live pipeline lands.
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -8,6 +8,5 @@ namespace hangscope::cli {
 int run_scan(int, char**) { std::fprintf(stderr, "hangscope scan: not implemented yet\n"); return kExitError; }
 int run_why(int, char**) { std::fprintf(stderr, "hangscope why: not implemented yet\n"); return kExitError; }
 int run_analyze(int, char**) { std::fprintf(stderr, "hangscope analyze: not implemented yet\n"); return kExitError; }
-int run_demo(int, char**) { std::fprintf(stderr, "hangscope demo: not implemented yet\n"); return kExitError; }
 
 }  // namespace hangscope::cli

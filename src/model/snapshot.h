@@ -79,7 +79,7 @@ struct Wait {
 
 /// A lock whose state was read (live) or inferred (logs).
 struct Lock {
-  std::uint64_t addr = 0;
+  Maybe<std::uint64_t> addr;             // unknown for locks known only by name (kernel logs)
   LockKind kind = LockKind::unknown;
   std::string name;                      // "s_umount", ...
   Maybe<std::uint64_t> owner_task;       // task_struct address with flag bits masked; 0 = none
