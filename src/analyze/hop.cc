@@ -1,0 +1,209 @@
+#include "analyze/hop.h"
+
+#include <fmt/format.h>
+
+#include "analyze/lock_sites.h"
+#include "analyze/objects.h"
+
+namespace hangscope::analyze {
+
+namespace {
+
+using model::LockKind;
+using model::LockMode;
+
+bool owns(const model::Lock& l, const model::Task& t) {
+  if (l.owner_pid.known() && *l.owner_pid == t.pid) return true;
+  return l.owner_task.known() && t.task_addr.known() && *l.owner_task == *t.task_addr;
+}
+
+// The FUSE connection a task's request goes to: the fuse super_block whose lock it holds,
+// else the only connection there is.
+Maybe<std::uint32_t> guess_fuse_conn(const model::Task& t, const SnapshotIndex& idx, std::string& how) {
+  for (const auto& l : idx.snapshot().locks) {
+    if (!owns(l, t) || !l.addr.known()) continue;
+    const model::SuperBlock* sb = idx.super_block_by_lock(*l.addr);
+    if (!sb) {
+      if (const auto* inode = idx.inode_by_lock(*l.addr); inode && inode->sb_addr.known())
+        sb = idx.super_block_by_addr(*inode->sb_addr);
+    }
+    if (sb && sb->fs_type.rfind("fuse", 0) == 0 && sb->dev.known()) {
+      how = fmt::format("connection of the {} super_block whose lock it holds", sb->fs_type);
+      return *sb->dev;
+    }
+  }
+  if (idx.snapshot().fuse_conns.size() == 1) {
+    how = "the only FUSE connection on the machine";
+    return idx.snapshot().fuse_conns.front().id;
+  }
+  return Maybe<std::uint32_t>::unknown("no FUSE connection matched");
+}
+
+TaskRef ref_for_pid(int pid, const SnapshotIndex& idx, const std::string& comm_hint,
+                    const model::Task** out) {
+  *out = idx.task_by_pid(pid);
+  if (*out) return make_task_ref(**out);
+  TaskRef r;
+  r.pid = pid;
+  r.comm = comm_hint.empty() ? "?" : comm_hint;
+  r.state = model::TaskState::unknown;
+  return r;
+}
+
+void add_lock_holders(ResolvedHop& rh, const model::Task& waiter, const SnapshotIndex& idx) {
+  Hop& hop = rh.hop;
+  const model::Wait& w = hop.wait;
+  const model::Lock* lock = w.lock_addr.known() ? idx.lock_by_addr(*w.lock_addr)
+                                                : idx.lock_by_name(w.lock_name);
+  if (lock) {
+    hop.holder_mode = lock->owner_mode;
+    const model::Task* owner = nullptr;
+    if (lock->owner_pid.known()) {
+      owner = idx.task_by_pid(*lock->owner_pid);
+      TaskRef r = owner ? make_task_ref(*owner) : TaskRef{};
+      if (!owner) {
+        r.pid = *lock->owner_pid;
+        r.comm = lock->owner_comm;
+        r.alive = false;
+        r.state = model::TaskState::dead;
+      }
+      hop.holders.push_back(r);
+      rh.holder_tasks.push_back(owner && owner->state != model::TaskState::dead ? owner : nullptr);
+    } else if (lock->owner_task.known() && *lock->owner_task != 0) {
+      owner = idx.task_by_addr(*lock->owner_task);
+      if (owner) {
+        hop.holders.push_back(make_task_ref(*owner));
+        rh.holder_tasks.push_back(owner);
+      } else if (!lock->reader_owned) {
+        TaskRef r;
+        r.comm = lock->owner_comm.empty() ? "?" : lock->owner_comm;
+        r.alive = false;
+        r.state = model::TaskState::dead;
+        r.death = fmt::format("no live task at owner address {:#x}", *lock->owner_task);
+        hop.holders.push_back(r);
+        rh.holder_tasks.push_back(nullptr);
+      }
+    }
+    if (lock->reader_owned) {
+      hop.holder_mode = LockMode::read;
+      hop.holder_note = fmt::format("reader-owned: last reader {}, may be stale (readers are not tracked)",
+                                    owner ? fmt::format("{} (pid {})", owner->comm, owner->pid)
+                                          : std::string("unknown"));
+    }
+    if (!lock->how_found.empty() && hop.holder_note.empty()) hop.holder_note = "owner from " + lock->how_found;
+    if (!hop.holders.empty()) return;
+  }
+  // No owner recorded: tasks whose stacks hold a lock of that name (knowledge table).
+  if (w.lock_name.empty()) return;
+  for (const auto& t : idx.snapshot().tasks) {
+    if (t.pid == waiter.pid) continue;
+    for (const LockSite* site : find_held_sites(t.stack)) {
+      if (site->lock_name != w.lock_name || site->kind != w.kind) continue;
+      hop.holders.push_back(make_task_ref(t));
+      rh.holder_tasks.push_back(t.state == model::TaskState::dead ? nullptr : &t);
+      hop.holder_mode = site->mode;
+      hop.holder_note = fmt::format("owner inferred from its stack: {} holds {} ({})", site->function,
+                                    site->lock_name, site->source);
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+Maybe<model::Wait> resolve_wait(const model::Task& task, const SnapshotIndex& idx) {
+  model::Wait w;
+  if (task.wait.known()) {
+    w = *task.wait;
+  } else {
+    const LockSite* site = find_wait_site(task.stack);
+    if (!site) return Maybe<model::Wait>::unknown("no known wait site on the stack");
+    w.kind = site->kind;
+    w.mode = site->mode;
+    w.lock_name = std::string(site->lock_name);
+    w.object_type = site->object;
+    w.confidence = model::Confidence::likely;
+    w.how_found = fmt::format("knowledge table: {} ({})", site->function, site->source);
+    w.wait_function = std::string(site->function);
+  }
+  if (w.kind == LockKind::fuse_request) {
+    if (w.fuse_opcode.empty()) {
+      for (const auto& f : task.stack) {
+        for (const auto& s : lock_sites()) {
+          if (s.kind == LockKind::fuse_request && !s.detail.empty() && s.function == f.symbol) {
+            w.fuse_opcode = std::string(s.detail);
+            break;
+          }
+        }
+        if (!w.fuse_opcode.empty()) break;
+      }
+    }
+    if (!w.fuse_conn.known()) {
+      std::string how;
+      w.fuse_conn = guess_fuse_conn(task, idx, how);
+      if (w.fuse_conn.known()) w.how_found += "; connection: " + how;
+    }
+  }
+  if (w.kind == LockKind::userfaultfd && !w.object_addr.known() && idx.snapshot().userfaultfds.size() == 1) {
+    w.object_addr = idx.snapshot().userfaultfds.front().ctx_addr;
+    w.how_found += "; the only userfaultfd on the machine";
+  }
+  return w;
+}
+
+ResolvedHop resolve_hop(const model::Task& waiter, model::Wait wait, const SnapshotIndex& idx) {
+  ResolvedHop rh;
+  Hop& hop = rh.hop;
+  hop.waiter = make_task_ref(waiter);
+  hop.object = resolve_object(wait, waiter, idx);
+  hop.wait = wait;
+  switch (wait.kind) {
+    case LockKind::fuse_request: {
+      if (!wait.fuse_conn.known()) break;
+      if (const auto* conn = idx.fuse_conn(*wait.fuse_conn)) {
+        for (int pid : conn->daemon_pids) {
+          const model::Task* t = nullptr;
+          hop.holders.push_back(ref_for_pid(pid, idx, "", &t));
+          rh.holder_tasks.push_back(t);
+        }
+      }
+      hop.holder_mode = LockMode::exclusive;
+      hop.holder_note = hop.holders.empty() ? "no process holds /dev/fuse for this connection"
+                                            : "the FUSE daemon must answer the request";
+      break;
+    }
+    case LockKind::userfaultfd: {
+      if (!wait.object_addr.known()) break;
+      if (const auto* u = idx.userfaultfd(*wait.object_addr)) {
+        for (int pid : u->handler_pids) {
+          if (pid == waiter.tgid && u->handler_pids.size() > 1) continue;  // cannot serve itself
+          const model::Task* t = nullptr;
+          hop.holders.push_back(ref_for_pid(pid, idx, "", &t));
+          rh.holder_tasks.push_back(t);
+        }
+      }
+      hop.holder_note = "a process holding the userfaultfd must resolve the fault";
+      break;
+    }
+    case LockKind::percpu_rwsem: {
+      if (hop.object.type != model::ObjectType::super_block || !wait.object_addr.known()) break;
+      const auto* sb = idx.super_block_by_addr(*wait.object_addr);
+      if (sb && sb->frozen.value_or(0) != 0) {
+        rh.frozen = true;
+        hop.holder_mode = LockMode::write;
+        hop.holder_note = fmt::format("filesystem frozen (s_writers.frozen={}): no task owns a freeze", *sb->frozen);
+      }
+      break;
+    }
+    case LockKind::mutex:
+    case LockKind::rwsem:
+    case LockKind::semaphore:
+      add_lock_holders(rh, waiter, idx);
+      break;
+    default:
+      break;
+  }
+  return rh;
+}
+
+}  // namespace hangscope::analyze
