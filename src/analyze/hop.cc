@@ -58,7 +58,25 @@ void add_lock_holders(ResolvedHop& rh, const model::Task& waiter, const Snapshot
   if (lock) {
     hop.holder_mode = lock->owner_mode;
     const model::Task* owner = nullptr;
-    if (lock->owner_pid.known()) {
+    if (lock->owner_task.known() && *lock->owner_task != 0) {
+      // Live collection: the owner pointer decides; owner_pid is what was read there.
+      owner = idx.task_by_addr(*lock->owner_task);
+      if (owner) {
+        hop.holders.push_back(make_task_ref(*owner));
+        rh.holder_tasks.push_back(owner);
+      } else if (!lock->reader_owned) {
+        TaskRef r;
+        r.pid = lock->owner_pid.value_or(0);
+        r.comm = lock->owner_comm.empty() ? "?" : lock->owner_comm;
+        r.alive = false;
+        r.state = model::TaskState::dead;
+        r.death = fmt::format("no live task at owner address {:#x}; last known pid/comm may be stale",
+                              *lock->owner_task);
+        hop.holders.push_back(r);
+        rh.holder_tasks.push_back(nullptr);
+      }
+    } else if (lock->owner_pid.known()) {
+      // Logs: the owner is named by pid.
       owner = idx.task_by_pid(*lock->owner_pid);
       TaskRef r = owner ? make_task_ref(*owner) : TaskRef{};
       if (!owner) {
@@ -69,20 +87,6 @@ void add_lock_holders(ResolvedHop& rh, const model::Task& waiter, const Snapshot
       }
       hop.holders.push_back(r);
       rh.holder_tasks.push_back(owner && owner->state != model::TaskState::dead ? owner : nullptr);
-    } else if (lock->owner_task.known() && *lock->owner_task != 0) {
-      owner = idx.task_by_addr(*lock->owner_task);
-      if (owner) {
-        hop.holders.push_back(make_task_ref(*owner));
-        rh.holder_tasks.push_back(owner);
-      } else if (!lock->reader_owned) {
-        TaskRef r;
-        r.comm = lock->owner_comm.empty() ? "?" : lock->owner_comm;
-        r.alive = false;
-        r.state = model::TaskState::dead;
-        r.death = fmt::format("no live task at owner address {:#x}", *lock->owner_task);
-        hop.holders.push_back(r);
-        rh.holder_tasks.push_back(nullptr);
-      }
     }
     if (lock->reader_owned) {
       hop.holder_mode = LockMode::read;

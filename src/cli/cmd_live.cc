@@ -1,12 +1,129 @@
-// hangscope scan / why / analyze: placeholder until the live pipeline lands.
-#include <cstdio>
+// hangscope scan / why / analyze: collect (live or from a saved snapshot) -> analyze -> report.
+#include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "analyze/analyze.h"
 #include "cli/commands.h"
+#include "cli/duration.h"
+#include "collect/live.h"
+#include "collect/read_file.h"
+#include "model/snapshot_json.h"
+#include "report/dot_report.h"
+#include "report/json_report.h"
+#include "report/text_report.h"
 
 namespace hangscope::cli {
 
-int run_scan(int, char**) { std::fprintf(stderr, "hangscope scan: not implemented yet\n"); return kExitError; }
-int run_why(int, char**) { std::fprintf(stderr, "hangscope why: not implemented yet\n"); return kExitError; }
-int run_analyze(int, char**) { std::fprintf(stderr, "hangscope analyze: not implemented yet\n"); return kExitError; }
+namespace {
+
+struct OutputFlags {
+  bool json = false;
+  bool dot = false;
+  std::string save;
+};
+
+void add_output_flags(CLI::App& app, OutputFlags& o, bool with_save) {
+  app.add_flag("--json", o.json, "print JSON (schema hangscope/1)");
+  app.add_flag("--dot", o.dot, "print a Graphviz picture of the wait-for graph");
+  if (with_save) app.add_option("--save", o.save, "also save the collected snapshot to FILE (replay with analyze)");
+}
+
+// Analyzes and prints; returns the exit code (0 nothing stuck, 1 stuck tasks found).
+int report(const model::Snapshot& snap, const OutputFlags& o) {
+  analyze::AnalyzeOptions opt;
+  opt.only_pid = snap.query.pid;
+  opt.min_stuck_seconds = snap.query.min_stuck_seconds;
+  analyze::Findings f = analyze::analyze(snap, opt);
+  std::string out = o.json ? report::render_json(f, snap) + "\n" : o.dot ? report::render_dot(f) : report::render_text(f);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fflush(stdout);
+  return f.chains.empty() && f.cycles.empty() ? kExitOk : kExitFound;
+}
+
+int run_live(const char* name, const OutputFlags& o, model::Query query, bool no_bpf) {
+  collect::LiveOptions lo;
+  lo.allow_bpf = !no_bpf;
+  auto snap = collect::collect_live(lo);
+  if (!snap.ok()) {
+    std::fprintf(stderr, "hangscope %s: %s\n", name, snap.error().message.c_str());
+    return kExitError;
+  }
+  snap->query = query;
+  if (!o.save.empty()) {
+    std::string text = model::snapshot_to_json(*snap).dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (auto w = collect::write_file(o.save, text + "\n"); !w.ok()) {
+      std::fprintf(stderr, "hangscope %s: cannot save snapshot: %s\n", name, w.error().message.c_str());
+      return kExitError;
+    }
+  }
+  return report(*snap, o);
+}
+
+}  // namespace
+
+int run_scan(int argc, char** argv) {
+  CLI::App app{"Diagnose every stuck task on this machine", "hangscope scan"};
+  OutputFlags o;
+  std::string min = "1s";
+  bool no_bpf = false;
+  add_output_flags(app, o, true);
+  app.add_option("--min", min, "report tasks stuck at least this long (e.g. 5s, 500ms; default 1s)");
+  app.add_flag("--no-bpf", no_bpf, "use /proc only");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitError;
+  }
+  auto secs = parse_duration(min);
+  if (!secs) {
+    std::fprintf(stderr, "hangscope scan: --min '%s': not a duration (e.g. 5s, 500ms)\n", min.c_str());
+    return kExitError;
+  }
+  return run_live("scan", o, model::Query{0, *secs}, no_bpf);
+}
+
+int run_why(int argc, char** argv) {
+  CLI::App app{"Explain why one task is stuck", "hangscope why"};
+  OutputFlags o;
+  int pid = 0;
+  bool no_bpf = false;
+  add_output_flags(app, o, true);
+  app.add_option("pid", pid, "the stuck task's pid (or tid)")->required()->check(CLI::PositiveNumber);
+  app.add_flag("--no-bpf", no_bpf, "use /proc only");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitError;
+  }
+  return run_live("why", o, model::Query{pid, 0}, no_bpf);
+}
+
+int run_analyze(int argc, char** argv) {
+  CLI::App app{"Replay a snapshot saved with --save", "hangscope analyze"};
+  OutputFlags o;
+  std::string file;
+  add_output_flags(app, o, false);
+  app.add_option("file", file, "snapshot JSON written by scan/why --save")->required();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitError;
+  }
+  auto text = collect::read_small_file(file, 256u << 20);
+  if (!text.ok()) {
+    std::fprintf(stderr, "hangscope analyze: %s\n", text.error().message.c_str());
+    return kExitError;
+  }
+  auto snap = model::snapshot_from_text(*text, file);
+  if (!snap.ok()) {
+    std::fprintf(stderr, "hangscope analyze: %s\n", snap.error().message.c_str());
+    return kExitError;
+  }
+  return report(*snap, o);
+}
 
 }  // namespace hangscope::cli

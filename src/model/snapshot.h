@@ -184,9 +184,17 @@ struct LogEvent {
   bool operator==(const LogEvent&) const = default;
 };
 
+/// The question a collection answered, kept so a saved snapshot replays to the same report.
+struct Query {
+  int pid = 0;                           // `why PID`; 0 = every stuck task (`scan`)
+  double min_stuck_seconds = 1.0;        // `scan --min`
+  bool operator==(const Query&) const = default;
+};
+
 /// Everything one collection saw. Plain data: serializable to JSON and back without loss.
 struct Snapshot {
   std::string source;                    // "bpf", "proc", "log", "json"
+  Query query;
   Maybe<double> uptime_seconds;          // when taken
   KernelInfo kernel;
   std::vector<Task> tasks;

@@ -93,6 +93,7 @@ json snapshot_to_json(const Snapshot& s) {
   json j;
   j["schema"] = kSnapshotSchema;
   j["source"] = s.source;
+  j["query"] = {{"pid", s.query.pid}, {"min_stuck_seconds", s.query.min_stuck_seconds}};
   j["uptime_seconds"] = maybe(s.uptime_seconds);
   j["kernel"] = {{"release", s.kernel.release},
                  {"has_blocker_field", maybe(s.kernel.has_blocker_field)},
@@ -152,6 +153,8 @@ Result<Snapshot> snapshot_from_json(const json& j) {
       return make_error(fmt::format("not a hangscope snapshot (expected \"schema\": \"{}\")", kSnapshotSchema));
     Snapshot s;
     s.source = j.at("source");
+    s.query.pid = j.at("query").at("pid");
+    s.query.min_stuck_seconds = j.at("query").at("min_stuck_seconds");
     s.uptime_seconds = get_maybe<double>(j, "uptime_seconds");
     const json& k = j.at("kernel");
     s.kernel.release = k.at("release");

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/* hangscope scan: one pass over every task (iter/task) and every open file (iter/task_file).
+ * Blocked (D), stopped (T) and traced (t) tasks, and tasks user space asks for by pid, get a
+ * full record: kernel stack, task_struct.blocker with the lock's owner, time since last run.
+ * Every other task gets a brief record (pid, task_struct address) so lock owners can be matched.
+ * The super_block list is walked once, when the iterator visits the scanning task itself. */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+#include "scan.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define TASK_INTERRUPTIBLE 0x1
+#define TASK_UNINTERRUPTIBLE 0x2
+#define __TASK_STOPPED 0x4
+#define __TASK_TRACED 0x8
+#define TASK_NOLOAD 0x400
+#define KERNEL_IMAGE_START 0xffffffff80000000ULL
+#define FUSE_DEV_RDEV ((10U << 20) | 229U) /* MKDEV(MISC_MAJOR, FUSE_MINOR) */
+#define S_IFMT 00170000
+#define S_IFCHR 0020000
+
+const volatile __u32 self_tid = 0; /* the scanning thread: walks super_blocks when visited */
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 4096);
+  __type(key, __u32);
+  __type(value, __u8);
+} wanted_pids SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct hs_task_full);
+} scratch SEC(".maps");
+
+struct hs_super_block sbs[HS_MAX_SB];
+__u32 nr_sbs;
+__u32 sb_walk_done;
+struct hs_file_hold holds[HS_MAX_FILES];
+__u32 nr_holds;
+struct hs_uffd_wait uffd_waits[HS_MAX_UFFD_WAITS];
+__u32 nr_uffd_waits;
+__u32 dropped; /* records lost to full arrays */
+
+/* task_struct.blocker_mutex existed in 6.14-6.15 before the typed `blocker` word
+ * (commit 3cf67d3c0a4d "hung_task: show the blocker task if the task is hung on mutex",
+ * generalised by "hung_task: replace blocker_mutex with encoded blocker", 6.16). */
+struct task_struct___blocker_mutex {
+  struct mutex *blocker_mutex;
+} __attribute__((preserve_access_index));
+
+struct task_struct___blocker {
+  unsigned long blocker;
+} __attribute__((preserve_access_index));
+
+struct semaphore___holder {
+  unsigned long last_holder;
+} __attribute__((preserve_access_index));
+
+static __u64 read_blocker(struct task_struct *t, __u32 *has_field) {
+  struct task_struct___blocker *nt = (void *)t;
+  struct task_struct___blocker_mutex *ot = (void *)t;
+  if (bpf_core_field_exists(nt->blocker)) {
+    *has_field = 1;
+    return BPF_CORE_READ(nt, blocker);
+  }
+  if (bpf_core_field_exists(ot->blocker_mutex)) {
+    *has_field = 1;
+    return (__u64)BPF_CORE_READ(ot, blocker_mutex) | HS_BLOCKER_MUTEX;
+  }
+  *has_field = 0;
+  return 0;
+}
+
+static void read_owner(struct hs_task_full *r, __u64 blocker) {
+  __u64 type = blocker & 3, lock = blocker & ~3ULL, owner = 0;
+  if (!lock) return;
+  if (type == HS_BLOCKER_MUTEX) {
+    struct mutex *m = (void *)lock;
+    owner = BPF_CORE_READ(m, owner.counter);
+    r->lock_owner = owner;
+    owner &= ~7ULL; /* MUTEX_FLAGS */
+  } else if (type == HS_BLOCKER_SEM) {
+    struct semaphore___holder *s = (void *)lock;
+    if (bpf_core_field_exists(s->last_holder)) owner = BPF_CORE_READ(s, last_holder);
+    r->lock_owner = owner;
+    r->lock_count = BPF_CORE_READ((struct semaphore *)lock, count);
+  } else {
+    struct rw_semaphore *s = (void *)lock;
+    owner = BPF_CORE_READ(s, owner.counter);
+    r->lock_owner = owner;
+    r->lock_count = BPF_CORE_READ(s, count.counter);
+    owner &= ~3ULL; /* RWSEM_READER_OWNED | RWSEM_NONSPINNABLE */
+    /* The lock may be an inode's i_rwsem: user space verifies i_sb against the sb list. */
+    struct inode *ino = (void *)(lock - bpf_core_field_offset(struct inode, i_rwsem));
+    r->cand_inode = (__u64)ino;
+    r->cand_inode_sb = (__u64)BPF_CORE_READ(ino, i_sb);
+    r->cand_inode_ino = BPF_CORE_READ(ino, i_ino);
+    struct hlist_node *alias = BPF_CORE_READ(ino, i_dentry.first);
+    if (alias) {
+      struct dentry *d = (void *)((__u64)alias - bpf_core_field_offset(struct dentry, d_u));
+      const unsigned char *name = BPF_CORE_READ(d, d_name.name);
+      bpf_probe_read_kernel_str(r->cand_name, sizeof(r->cand_name), name);
+    }
+  }
+  if (owner) {
+    struct task_struct *o = (void *)owner;
+    r->owner_pid = BPF_CORE_READ(o, pid);
+    bpf_probe_read_kernel(r->owner_comm, sizeof(r->owner_comm), &o->comm);
+  }
+}
+
+struct sb_walk_ctx {
+  __u64 start;
+  __u64 cur;
+};
+
+static long sb_walk_step(__u64 i, struct sb_walk_ctx *c) {
+  __u64 node = c->cur;
+  if (node < KERNEL_IMAGE_START) { /* the list head `super_blocks` lives in the kernel image */
+    struct super_block *sb = (void *)(node - bpf_core_field_offset(struct super_block, s_list));
+    __u32 n = nr_sbs;
+    if (n < HS_MAX_SB) {
+      struct hs_super_block *r = &sbs[n];
+      r->addr = (__u64)sb;
+      r->s_dev = BPF_CORE_READ(sb, s_dev);
+      r->s_umount_addr = (__u64)sb + bpf_core_field_offset(struct super_block, s_umount);
+      r->s_umount_owner = BPF_CORE_READ(sb, s_umount.owner.counter);
+      r->s_umount_count = BPF_CORE_READ(sb, s_umount.count.counter);
+      r->s_writers_addr = (__u64)sb + bpf_core_field_offset(struct super_block, s_writers);
+      r->frozen = BPF_CORE_READ(sb, s_writers.frozen);
+      bpf_probe_read_kernel_str(r->s_id, sizeof(r->s_id), &sb->s_id);
+      const char *fsname = BPF_CORE_READ(sb, s_type, name);
+      bpf_probe_read_kernel_str(r->fs_type, sizeof(r->fs_type), fsname);
+      nr_sbs = n + 1;
+    } else {
+      dropped++;
+    }
+  }
+  struct list_head *lh = (void *)node;
+  c->cur = (__u64)BPF_CORE_READ(lh, next);
+  if (c->cur == c->start || c->cur == 0) return 1;
+  return 0;
+}
+
+static void walk_super_blocks(struct task_struct *self) {
+  struct vfsmount *mnt = BPF_CORE_READ(self, fs, root.mnt);
+  struct super_block *root_sb = BPF_CORE_READ(mnt, mnt_sb);
+  struct sb_walk_ctx c = {};
+  c.start = (__u64)root_sb + bpf_core_field_offset(struct super_block, s_list);
+  c.cur = c.start;
+  bpf_loop(4096, sb_walk_step, &c, 0);
+  sb_walk_done = 1;
+}
+
+static bool wants_full(struct task_struct *t, __u32 state, __u32 pid) {
+  if ((state & TASK_UNINTERRUPTIBLE) && !(state & TASK_NOLOAD)) return true;
+  if (state & (__TASK_STOPPED | __TASK_TRACED)) return true;
+  return bpf_map_lookup_elem(&wanted_pids, &pid) != NULL;
+}
+
+SEC("iter/task")
+int dump_task(struct bpf_iter__task *ctx) {
+  struct seq_file *seq = ctx->meta->seq;
+  struct task_struct *t = ctx->task;
+  if (!t) return 0;
+  __u32 zero = 0;
+  struct hs_task_full *r = bpf_map_lookup_elem(&scratch, &zero);
+  if (!r) return 0;
+  __builtin_memset(r, 0, sizeof(*r));
+  __u32 pid = BPF_CORE_READ(t, pid);
+  r->b.pid = pid;
+  r->b.tgid = BPF_CORE_READ(t, tgid);
+  r->b.state = BPF_CORE_READ(t, __state);
+  r->b.exit_state = BPF_CORE_READ(t, exit_state);
+  r->b.flags = BPF_CORE_READ(t, flags);
+  r->b.ptrace = BPF_CORE_READ(t, ptrace);
+  r->b.task_addr = (__u64)t;
+  struct mm_struct *mm = BPF_CORE_READ(t, mm);
+  r->b.mm_addr = (__u64)mm;
+  bpf_probe_read_kernel(r->b.comm, sizeof(r->b.comm), &t->comm);
+
+  if (pid == self_tid && !sb_walk_done) walk_super_blocks(t);
+
+  if (!wants_full(t, r->b.state, pid)) {
+    r->b.type = HS_REC_BRIEF;
+    bpf_seq_write(seq, &r->b, sizeof(r->b));
+    return 0;
+  }
+  r->b.type = HS_REC_FULL;
+  struct task_struct *self = bpf_get_current_task_btf();
+  __u64 now = BPF_CORE_READ(self, se.exec_start), last = BPF_CORE_READ(t, se.exec_start);
+  r->since_ran_ns = now > last ? now - last : 0;
+  r->blocker = read_blocker(t, &r->has_blocker_field);
+  read_owner(r, r->blocker);
+  if (mm) {
+    r->mmap_lock_addr = (__u64)mm + bpf_core_field_offset(struct mm_struct, mmap_lock);
+    r->mmap_lock_owner = BPF_CORE_READ(mm, mmap_lock.owner.counter);
+    r->mmap_lock_count = BPF_CORE_READ(mm, mmap_lock.count.counter);
+  }
+  long n = bpf_get_task_stack(t, r->stack, sizeof(r->stack), 0);
+  r->b.nr_frames = n > 0 ? n / sizeof(__u64) : 0;
+  bpf_seq_write(seq, r, sizeof(*r));
+  return 0;
+}
+
+static void add_hold(__u32 tgid, __u32 kind, __u64 key) {
+  __u32 n = nr_holds;
+  if (n >= HS_MAX_FILES) {
+    dropped++;
+    return;
+  }
+  holds[n].tgid = tgid;
+  holds[n].kind = kind;
+  holds[n].key = key;
+  nr_holds = n + 1;
+}
+
+static void add_uffd_waiters(__u64 ctx, struct wait_queue_head *wqh) {
+  struct list_head *head = &wqh->head;
+  struct list_head *node = BPF_CORE_READ(head, next);
+  for (int i = 0; i < 16 && node && node != head; i++) {
+    struct wait_queue_entry *e = (void *)((__u64)node - bpf_core_field_offset(struct wait_queue_entry, entry));
+    struct task_struct *w = BPF_CORE_READ(e, private);
+    __u32 n = nr_uffd_waits;
+    if (n >= HS_MAX_UFFD_WAITS) {
+      dropped++;
+      return;
+    }
+    uffd_waits[n].ctx = ctx;
+    uffd_waits[n].pid = BPF_CORE_READ(w, pid);
+    nr_uffd_waits = n + 1;
+    node = BPF_CORE_READ(node, next);
+  }
+}
+
+SEC("iter/task_file")
+int dump_file(struct bpf_iter__task_file *ctx) {
+  struct file *f = ctx->file;
+  struct task_struct *t = ctx->task;
+  if (!f || !t) return 0;
+  struct inode *ino = BPF_CORE_READ(f, f_inode);
+  umode_t mode = BPF_CORE_READ(ino, i_mode);
+  __u32 tgid = BPF_CORE_READ(t, tgid);
+  if ((mode & S_IFMT) == S_IFCHR && BPF_CORE_READ(ino, i_rdev) == FUSE_DEV_RDEV) {
+    struct fuse_dev *fud = BPF_CORE_READ(f, private_data);
+    if (fud) add_hold(tgid, 1, BPF_CORE_READ(fud, fc, dev));
+    return 0;
+  }
+  char name[16] = {};
+  const unsigned char *dn = BPF_CORE_READ(f, f_path.dentry, d_name.name);
+  bpf_probe_read_kernel_str(name, sizeof(name), dn);
+  const char want[] = "[userfaultfd]";
+  for (int i = 0; i < sizeof(want); i++) {
+    if (name[i] != want[i]) return 0;
+  }
+  struct userfaultfd_ctx *uctx = BPF_CORE_READ(f, private_data);
+  if (!uctx) return 0;
+  add_hold(tgid, 2, (__u64)uctx);
+  add_uffd_waiters((__u64)uctx, &uctx->fault_pending_wqh);
+  add_uffd_waiters((__u64)uctx, &uctx->fault_wqh);
+  return 0;
+}

@@ -1,0 +1,80 @@
+/* Records shared by scan.bpf.c and the user-space collector (fixed-width types only). */
+#ifndef HANGSCOPE_BPF_SCAN_H
+#define HANGSCOPE_BPF_SCAN_H
+
+#define HS_COMM_LEN 16
+#define HS_NAME_LEN 32
+#define HS_STACK_DEPTH 32
+#define HS_MAX_SB 512
+#define HS_MAX_FILES 1024
+#define HS_MAX_UFFD_WAITS 256
+
+/* Record types written to the iter/task seq file. */
+#define HS_REC_BRIEF 1 /* struct hs_task_brief only */
+#define HS_REC_FULL 2  /* struct hs_task_full */
+
+/* task_struct.blocker low bits (include/linux/hung_task.h, 6.16+). */
+#define HS_BLOCKER_MUTEX 0
+#define HS_BLOCKER_SEM 1
+#define HS_BLOCKER_RWSEM_READER 2
+#define HS_BLOCKER_RWSEM_WRITER 3
+
+struct hs_task_brief {
+  __u32 type;
+  __u32 pid;
+  __u32 tgid;
+  __u32 state;      /* task_struct.__state */
+  __u32 exit_state;
+  __u32 flags;      /* PF_* */
+  __u32 ptrace;
+  __u32 nr_frames;
+  __u64 task_addr;
+  __u64 mm_addr;
+  char comm[HS_COMM_LEN];
+};
+
+struct hs_task_full {
+  struct hs_task_brief b;
+  __u64 since_ran_ns;     /* our se.exec_start minus its se.exec_start (rq clock), 0 if unknown */
+  __u64 blocker;          /* raw task_struct.blocker (0: none or no field) */
+  __u32 has_blocker_field;
+  __u32 owner_pid;        /* pid read at the lock's owner pointer (may be stale for dead owners) */
+  __u64 lock_owner;       /* raw owner word (mutex/rwsem owner, semaphore last_holder) */
+  __s64 lock_count;       /* rwsem count / semaphore count */
+  char owner_comm[HS_COMM_LEN];
+  __u64 cand_inode;       /* lock - offsetof(inode, i_rwsem): verified in user space via i_sb */
+  __u64 cand_inode_sb;
+  __u64 cand_inode_ino;
+  char cand_name[HS_NAME_LEN];
+  __u64 mmap_lock_addr;   /* &mm->mmap_lock of this task's mm */
+  __u64 mmap_lock_owner;
+  __s64 mmap_lock_count;
+  __u64 stack[HS_STACK_DEPTH];
+};
+
+struct hs_super_block {
+  __u64 addr;
+  __u64 s_umount_addr;
+  __u64 s_umount_owner;
+  __s64 s_umount_count;
+  __u64 s_writers_addr;
+  __u32 s_dev;
+  __s32 frozen;
+  char s_id[HS_NAME_LEN];
+  char fs_type[HS_NAME_LEN];
+};
+
+/* A process holding a /dev/fuse file (kind 1) or a userfaultfd (kind 2). */
+struct hs_file_hold {
+  __u32 tgid;
+  __u32 kind;
+  __u64 key; /* FUSE: fuse_conn.dev; uffd: userfaultfd_ctx address */
+};
+
+struct hs_uffd_wait {
+  __u64 ctx;
+  __u32 pid;
+  __u32 pad;
+};
+
+#endif

@@ -1,0 +1,247 @@
+#include "collect/bpf_records.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <map>
+#include <unordered_map>
+
+namespace hangscope::collect {
+
+namespace {
+
+using model::LockKind;
+using model::LockMode;
+
+constexpr std::uint64_t kReaderOwned = 1;  // RWSEM_READER_OWNED (kernel/locking/rwsem.c)
+constexpr std::int64_t kWriterLocked = 1;  // RWSEM_WRITER_LOCKED in count
+constexpr int kReaderShift = 8;            // RWSEM_READER_SHIFT
+
+std::string cstr(const char* s, size_t n) { return std::string(s, strnlen(s, n)); }
+
+}  // namespace
+
+model::TaskState task_state_from_kernel(__u32 state, __u32 exit_state) {
+  using S = model::TaskState;
+  if (exit_state & 0x20) return S::zombie;  // EXIT_ZOMBIE
+  if (exit_state & 0x10) return S::dead;    // EXIT_DEAD
+  if ((state & 0x402) == 0x402) return S::idle;  // TASK_IDLE
+  if (state & 0x2) return S::disk_sleep;
+  if (state & 0x4) return S::stopped;
+  if (state & 0x8) return S::traced;
+  if (state & 0x1) return S::sleeping;
+  if (state == 0) return S::running;
+  return S::unknown;
+}
+
+void decode_task_records(std::string_view bytes, RawScan& raw) {
+  size_t off = 0;
+  while (off + sizeof(hs_task_brief) <= bytes.size()) {
+    __u32 type;
+    std::memcpy(&type, bytes.data() + off, sizeof type);
+    if (type == HS_REC_BRIEF) {
+      hs_task_brief b;
+      std::memcpy(&b, bytes.data() + off, sizeof b);
+      raw.briefs.push_back(b);
+      off += sizeof b;
+    } else if (type == HS_REC_FULL && off + sizeof(hs_task_full) <= bytes.size()) {
+      hs_task_full f;
+      std::memcpy(&f, bytes.data() + off, sizeof f);
+      raw.briefs.push_back(f.b);
+      raw.fulls.push_back(f);
+      off += sizeof f;
+    } else {
+      break;
+    }
+  }
+  raw.truncated_bytes += bytes.size() - off;
+}
+
+std::set<__u32> tasks_to_follow(const RawScan& raw) {
+  std::set<__u32> have, want;
+  std::unordered_map<__u64, __u32> pid_of;
+  for (const auto& b : raw.briefs) pid_of.emplace(b.task_addr, b.pid);
+  for (const auto& f : raw.fulls) have.insert(f.b.pid);
+  auto add_addr = [&](__u64 owner) {
+    auto it = pid_of.find(owner);
+    if (it != pid_of.end() && !have.count(it->second)) want.insert(it->second);
+  };
+  for (const auto& f : raw.fulls) {
+    if (f.blocker && f.lock_owner) add_addr(f.lock_owner & ~7ULL);
+  }
+  for (const auto& h : raw.holds) {
+    if (!have.count(h.tgid)) want.insert(h.tgid);
+  }
+  for (const auto& w : raw.uffd_waits) {
+    if (!have.count(w.pid)) want.insert(w.pid);
+  }
+  return want;
+}
+
+void merge_full_records(RawScan& raw, const RawScan& second, const std::set<__u32>& wanted) {
+  for (const auto& f : second.fulls) {
+    if (!wanted.count(f.b.pid)) continue;
+    bool dup = false;
+    for (const auto& g : raw.fulls) dup |= g.b.pid == f.b.pid;
+    if (!dup) raw.fulls.push_back(f);
+  }
+}
+
+namespace {
+
+model::Lock lock_from_blocker(const hs_task_full& f, const std::unordered_map<__u64, const hs_task_brief*>& by_addr) {
+  model::Lock l;
+  __u64 type = f.blocker & 3;
+  l.addr = f.blocker & ~3ULL;
+  l.confidence = model::Confidence::certain;
+  __u64 owner = 0;
+  if (type == HS_BLOCKER_MUTEX) {
+    l.kind = LockKind::mutex;
+    owner = f.lock_owner & ~7ULL;
+    l.owner_mode = LockMode::exclusive;
+    l.how_found = "mutex.owner";
+  } else if (type == HS_BLOCKER_SEM) {
+    l.kind = LockKind::semaphore;
+    owner = f.lock_owner;
+    l.owner_mode = LockMode::exclusive;
+    l.count = f.lock_count;
+    l.how_found = "semaphore.last_holder";
+    l.confidence = model::Confidence::likely;
+  } else {
+    l.kind = LockKind::rwsem;
+    owner = f.lock_owner & ~3ULL;
+    l.count = f.lock_count;
+    bool writer = (f.lock_count & kWriterLocked) != 0;
+    l.reader_owned = (f.lock_owner & kReaderOwned) && !writer;
+    l.owner_mode = writer ? LockMode::write : (l.reader_owned ? LockMode::read : LockMode::unknown);
+    l.how_found = "rw_semaphore.owner";
+    if (l.reader_owned) {
+      l.confidence = model::Confidence::likely;
+      long readers = f.lock_count >> kReaderShift;
+      l.how_found = fmt::format("rw_semaphore.owner (reader-owned, {} reader(s) by count)", readers);
+      if (readers == 0) owner = 0;  // leftover reader bit: nobody holds it
+    }
+  }
+  l.owner_task = owner;
+  if (owner) {
+    l.owner_comm = cstr(f.owner_comm, sizeof f.owner_comm);
+    l.owner_pid = static_cast<int>(f.owner_pid);
+    if (!by_addr.count(owner)) l.how_found += "; no live task at the owner address";
+  }
+  return l;
+}
+
+}  // namespace
+
+void build_snapshot(const RawScan& raw, const Kallsyms& syms, model::Snapshot& snap) {
+  std::unordered_map<__u64, const hs_task_brief*> by_addr;
+  for (const auto& b : raw.briefs) by_addr.emplace(b.task_addr, &b);
+  std::map<__u64, model::Lock> locks;
+  std::map<__u32, __u64> uffd_of;
+  for (const auto& w : raw.uffd_waits) uffd_of[w.pid] = w.ctx;
+
+  for (const auto& s : raw.sbs) {
+    model::SuperBlock sb;
+    sb.addr = s.addr;
+    sb.s_id = cstr(s.s_id, sizeof s.s_id);
+    sb.fs_type = cstr(s.fs_type, sizeof s.fs_type);
+    sb.dev = s.s_dev;
+    sb.s_umount_addr = s.s_umount_addr;
+    sb.s_writers_addr = s.s_writers_addr;
+    sb.frozen = s.frozen;
+    snap.super_blocks.push_back(std::move(sb));
+  }
+  std::set<__u64> sb_addrs;
+  for (const auto& s : raw.sbs) sb_addrs.insert(s.addr);
+
+  for (const auto& f : raw.fulls) {
+    model::Task t;
+    t.pid = static_cast<int>(f.b.pid);
+    t.tgid = static_cast<int>(f.b.tgid);
+    t.comm = cstr(f.b.comm, sizeof f.b.comm);
+    t.state = task_state_from_kernel(f.b.state, f.b.exit_state);
+    if (f.since_ran_ns) t.stuck_seconds = static_cast<double>(f.since_ran_ns) / 1e9;
+    t.task_addr = f.b.task_addr;
+    if (f.b.mm_addr) t.mm_addr = f.b.mm_addr;
+    for (__u32 i = 0; i < f.b.nr_frames && i < HS_STACK_DEPTH; ++i) {
+      t.stack.push_back(syms.empty() ? model::StackFrame{f.stack[i], "", 0, "", true} : syms.symbolize(f.stack[i]));
+    }
+    if (t.state == model::TaskState::stopped) t.stop_reason = "SIGSTOP";
+    if (t.state == model::TaskState::traced) t.stop_reason = "ptrace";
+    __u64 lock_addr = f.blocker & ~3ULL;
+    if (f.blocker && lock_addr && t.state == model::TaskState::disk_sleep) {
+      model::Wait w;
+      __u64 type = f.blocker & 3;
+      w.kind = type == HS_BLOCKER_MUTEX ? LockKind::mutex : type == HS_BLOCKER_SEM ? LockKind::semaphore : LockKind::rwsem;
+      w.mode = type == HS_BLOCKER_RWSEM_READER ? LockMode::read
+               : type == HS_BLOCKER_RWSEM_WRITER ? LockMode::write
+                                                 : LockMode::exclusive;
+      w.lock_addr = lock_addr;
+      w.confidence = model::Confidence::certain;
+      w.how_found = "task_struct.blocker";
+      for (const auto& fr : t.stack) {
+        if (!fr.symbol.empty() && fr.symbol.find("schedule") == std::string::npos &&
+            fr.symbol.find("slowpath") == std::string::npos && fr.symbol.find("down_") != 0 &&
+            fr.symbol.find("mutex_lock") == std::string::npos && fr.symbol.find("__down") != 0) {
+          w.wait_function = fr.symbol;
+          break;
+        }
+      }
+      if (lock_addr == f.mmap_lock_addr) w.lock_name = "mmap_lock";
+      t.wait = w;
+      if (!locks.count(lock_addr)) locks.emplace(lock_addr, lock_from_blocker(f, by_addr));
+      // Inode candidate: valid when its i_sb is a known super_block.
+      if (w.kind == LockKind::rwsem && sb_addrs.count(f.cand_inode_sb)) {
+        bool dup = false;
+        for (const auto& i : snap.inodes) dup |= i.addr == f.cand_inode;
+        if (!dup)
+          snap.inodes.push_back({f.cand_inode, f.cand_inode_ino, f.cand_inode_sb,
+                                 cstr(f.cand_name, sizeof f.cand_name), lock_addr});
+      }
+      // mm candidate: the lock is some task's mmap_lock.
+      for (const auto& g : raw.fulls) {
+        if (g.mmap_lock_addr != lock_addr) continue;
+        bool dup = false;
+        for (const auto& m : snap.mms) dup |= m.addr == g.b.mm_addr;
+        if (dup) break;
+        model::MmStruct mm{g.b.mm_addr, g.mmap_lock_addr, {}};
+        std::set<int> tgids;
+        for (const auto& b : raw.briefs) {
+          if (b.mm_addr == g.b.mm_addr) tgids.insert(static_cast<int>(b.tgid));
+        }
+        mm.tgids.assign(tgids.begin(), tgids.end());
+        snap.mms.push_back(std::move(mm));
+        break;
+      }
+    } else if (auto it = uffd_of.find(f.b.pid); it != uffd_of.end()) {
+      model::Wait w;
+      w.kind = LockKind::userfaultfd;
+      w.mode = LockMode::exclusive;
+      w.object_type = model::ObjectType::userfaultfd;
+      w.object_addr = it->second;
+      w.confidence = model::Confidence::certain;
+      w.how_found = "userfaultfd_ctx fault wait queue";
+      w.wait_function = "handle_userfault";
+      t.wait = w;
+    } else {
+      t.wait = Maybe<model::Wait>::unknown(f.has_blocker_field ? "no blocker set" : "kernel has no task_struct.blocker");
+    }
+    snap.tasks.push_back(std::move(t));
+  }
+  for (auto& [addr, l] : locks) snap.locks.push_back(std::move(l));
+
+  std::map<__u64, std::set<int>> fuse, uffd;
+  for (const auto& h : raw.holds) (h.kind == 1 ? fuse : uffd)[h.key].insert(static_cast<int>(h.tgid));
+  for (const auto& [dev, pids] : fuse) {
+    model::FuseConn c;
+    c.id = static_cast<std::uint32_t>(dev);
+    c.daemon_pids.assign(pids.begin(), pids.end());
+    c.abort_path = fmt::format("/sys/fs/fuse/connections/{}/abort", c.id);
+    snap.fuse_conns.push_back(std::move(c));
+  }
+  for (const auto& [ctx, pids] : uffd) snap.userfaultfds.push_back({ctx, std::vector<int>(pids.begin(), pids.end())});
+  if (raw.dropped) snap.notes.push_back(fmt::format("BPF: {} records dropped (arrays full)", raw.dropped));
+  if (raw.truncated_bytes) snap.notes.push_back(fmt::format("BPF: {} trailing bytes ignored", raw.truncated_bytes));
+}
+
+}  // namespace hangscope::collect

@@ -1,0 +1,42 @@
+// Decoding scan.bpf.c's records into a Snapshot. Pure (no BPF calls): testable from bytes.
+#pragma once
+
+#include <linux/types.h>
+
+#include <set>
+#include <string_view>
+#include <vector>
+
+#include "collect/kallsyms.h"
+#include "model/snapshot.h"
+#include "scan.h"
+
+namespace hangscope::collect {
+
+/// Everything one scan read from BPF, before interpretation.
+struct RawScan {
+  std::vector<hs_task_brief> briefs;  ///< every task (full ones too)
+  std::vector<hs_task_full> fulls;    ///< D/T/t tasks and the pids asked for
+  std::vector<hs_super_block> sbs;
+  std::vector<hs_file_hold> holds;
+  std::vector<hs_uffd_wait> uffd_waits;
+  unsigned dropped = 0;               ///< records the BPF side could not store
+  size_t truncated_bytes = 0;         ///< trailing bytes that did not form a record
+};
+
+/// Appends the records in `bytes` (iter/task output) to `raw`.
+void decode_task_records(std::string_view bytes, RawScan& raw);
+
+/// Pids of tasks that need a full record but have none: lock owners, FUSE daemons, uffd holders.
+std::set<__u32> tasks_to_follow(const RawScan& raw);
+
+/// Adds `second`'s full records for `wanted` pids to `raw`.
+void merge_full_records(RawScan& raw, const RawScan& second, const std::set<__u32>& wanted);
+
+/// Interprets `raw` into `snap`: states, waits from task_struct.blocker, lock owners, objects.
+void build_snapshot(const RawScan& raw, const Kallsyms& syms, model::Snapshot& snap);
+
+/// The /proc-style state for raw task_struct state words.
+model::TaskState task_state_from_kernel(__u32 state, __u32 exit_state);
+
+}  // namespace hangscope::collect

@@ -1,0 +1,104 @@
+#include "collect/bpf_scan.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <fmt/format.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <set>
+#include <vector>
+
+#include "collect/bpf_records.h"
+#include "scan.skel.h"
+
+namespace hangscope::collect {
+
+namespace {
+
+struct SkelDeleter {
+  void operator()(scan_bpf* s) const { scan_bpf__destroy(s); }
+};
+struct LinkDeleter {
+  void operator()(bpf_link* l) const { bpf_link__destroy(l); }
+};
+
+std::string last_libbpf_error;
+
+int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
+  if (level == LIBBPF_DEBUG) return 0;
+  char buf[512];
+  vsnprintf(buf, sizeof buf, fmt, args);
+  last_libbpf_error = buf;
+  while (!last_libbpf_error.empty() && last_libbpf_error.back() == '\n') last_libbpf_error.pop_back();
+  return 0;
+}
+
+Result<std::string> read_iter(bpf_link* link) {
+  int fd = bpf_iter_create(bpf_link__fd(link));
+  if (fd < 0) return make_error(fmt::format("bpf_iter_create: {}", std::strerror(errno)));
+  std::string out;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int e = errno;
+      ::close(fd);
+      return make_error(fmt::format("reading the BPF iterator: {}", std::strerror(e)));
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+}  // namespace
+
+Status collect_bpf(model::Snapshot& snap, const Kallsyms& syms) {
+  libbpf_set_print(libbpf_print);
+  std::unique_ptr<scan_bpf, SkelDeleter> skel(scan_bpf__open());
+  if (!skel) return make_error(fmt::format("BPF open failed: {}", last_libbpf_error));
+  skel->rodata->self_tid = static_cast<__u32>(::syscall(SYS_gettid));
+  if (int err = scan_bpf__load(skel.get()); err != 0)
+    return make_error(fmt::format("BPF load failed ({}): {}", std::strerror(-err), last_libbpf_error));
+  std::unique_ptr<bpf_link, LinkDeleter> task_link(bpf_program__attach_iter(skel->progs.dump_task, nullptr));
+  if (!task_link) return make_error(fmt::format("attaching iter/task: {}", std::strerror(errno)));
+  std::unique_ptr<bpf_link, LinkDeleter> file_link(bpf_program__attach_iter(skel->progs.dump_file, nullptr));
+  if (!file_link) return make_error(fmt::format("attaching iter/task_file: {}", std::strerror(errno)));
+
+  auto pass1 = read_iter(task_link.get());
+  if (!pass1.ok()) return pass1.error();
+  auto files = read_iter(file_link.get());
+  if (!files.ok()) return files.error();
+
+  RawScan raw;
+  decode_task_records(*pass1, raw);
+  for (__u32 i = 0; i < skel->bss->nr_sbs && i < HS_MAX_SB; ++i) raw.sbs.push_back(skel->bss->sbs[i]);
+  for (__u32 i = 0; i < skel->bss->nr_holds && i < HS_MAX_FILES; ++i) raw.holds.push_back(skel->bss->holds[i]);
+  for (__u32 i = 0; i < skel->bss->nr_uffd_waits && i < HS_MAX_UFFD_WAITS; ++i)
+    raw.uffd_waits.push_back(skel->bss->uffd_waits[i]);
+  raw.dropped = skel->bss->dropped;
+  if (!skel->bss->sb_walk_done) snap.notes.push_back("super_block list not walked (scanning thread not visited)");
+
+  // Pass 2: full records for owners, FUSE daemons and uffd handlers that are not blocked.
+  std::set<__u32> wanted = tasks_to_follow(raw);
+  if (!wanted.empty()) {
+    __u8 one = 1;
+    for (__u32 pid : wanted) bpf_map__update_elem(skel->maps.wanted_pids, &pid, sizeof pid, &one, sizeof one, BPF_ANY);
+    auto pass2 = read_iter(task_link.get());
+    if (!pass2.ok()) return pass2.error();
+    RawScan second;
+    decode_task_records(*pass2, second);
+    merge_full_records(raw, second, wanted);
+  }
+  build_snapshot(raw, syms, snap);
+  return Unit{};
+}
+
+}  // namespace hangscope::collect

@@ -1,0 +1,106 @@
+#include "collect/live.h"
+
+#include <fmt/format.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <map>
+
+#include "collect/bpf_scan.h"
+#include "collect/kallsyms.h"
+#include "collect/mountinfo.h"
+#include "collect/proc_parse.h"
+#include "collect/proc_scan.h"
+#include "collect/read_file.h"
+
+namespace hangscope::collect {
+
+namespace {
+
+void add_kernel_facts(model::Snapshot& snap) {
+  utsname u{};
+  if (::uname(&u) == 0) snap.kernel.release = u.release;
+  if (auto up = read_small_file("/proc/uptime", 128); up.ok()) snap.uptime_seconds = std::strtod(up->c_str(), nullptr);
+  if (auto t = read_small_file("/proc/sys/kernel/tainted", 64); t.ok()) {
+    unsigned long v = std::strtoul(t->c_str(), nullptr, 10);
+    snap.kernel.taint = v == 0 ? std::string("none") : fmt::format("{:#x}", v);
+  }
+}
+
+void add_mount_points(model::Snapshot& snap) {
+  auto text = read_small_file("/proc/self/mountinfo", 8u << 20);
+  if (!text.ok()) {
+    snap.notes.push_back("mount points unknown: " + text.error().message);
+    return;
+  }
+  auto mounts = parse_mountinfo(*text);
+  for (auto& sb : snap.super_blocks) {
+    if (!sb.dev.known()) continue;
+    for (const auto& m : mounts) {
+      if (m.dev == *sb.dev) sb.mount_points.push_back(m.mount_point);
+    }
+  }
+  // /proc fallback: one FUSE daemon group, connection unknown -> the only FUSE mount's device.
+  if (snap.fuse_conns.size() == 1 && snap.fuse_conns[0].id == 0) {
+    std::map<std::uint32_t, std::string> fuse_devs;
+    for (const auto& m : mounts) {
+      if (m.fs_type.rfind("fuse", 0) == 0 && m.fs_type != "fusectl") fuse_devs[m.dev] = m.mount_point;
+    }
+    if (fuse_devs.size() == 1) {
+      snap.fuse_conns[0].id = fuse_devs.begin()->first;
+      snap.fuse_conns[0].abort_path = fmt::format("/sys/fs/fuse/connections/{}/abort", snap.fuse_conns[0].id);
+    } else {
+      snap.fuse_conns.clear();
+      snap.notes.push_back("FUSE daemons found but their connections are unknown without BPF");
+    }
+  }
+}
+
+void add_cgroups(model::Snapshot& snap) {
+  for (auto& t : snap.tasks) {
+    auto text = read_small_file(fmt::format("/proc/{}/cgroup", t.tgid), 65536);
+    if (!text.ok()) {
+      t.cgroup = Maybe<std::string>::unknown("exited or unreadable");
+      continue;
+    }
+    t.cgroup = parse_cgroup(*text);
+    std::string c = container_from_cgroup(*t.cgroup);
+    if (!c.empty()) t.container = c;
+    else t.container = Maybe<std::string>::unknown("no container id in cgroup path");
+  }
+}
+
+}  // namespace
+
+Result<model::Snapshot> collect_live(const LiveOptions& options) {
+  model::Snapshot snap;
+  add_kernel_facts(snap);
+  Status bpf = make_error("disabled by --no-bpf");
+  if (options.allow_bpf) {
+    Kallsyms syms;
+    if (auto k = Kallsyms::load(); k.ok()) syms = std::move(*k);
+    else snap.notes.push_back("stacks not symbolized: " + k.error().message);
+    if (::geteuid() != 0) bpf = make_error("not root");
+    else bpf = collect_bpf(snap, syms);
+    if (bpf.ok()) {
+      snap.source = "bpf";
+      snap.kernel.has_blocker_field = false;
+      for (const auto& t : snap.tasks) {
+        if (t.wait.known() && t.wait->how_found == "task_struct.blocker") snap.kernel.has_blocker_field = true;
+      }
+    }
+  }
+  if (!bpf.ok()) {
+    snap = model::Snapshot{};
+    add_kernel_facts(snap);
+    snap.notes.push_back("no BPF (" + bpf.error().message + "): /proc fallback; lock addresses and owners are guessed from stacks");
+    if (auto p = collect_proc(snap); !p.ok()) return p.error();
+    snap.source = "proc";
+  }
+  add_mount_points(snap);
+  add_cgroups(snap);
+  return snap;
+}
+
+}  // namespace hangscope::collect
