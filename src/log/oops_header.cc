@@ -1,0 +1,194 @@
+#include "log/oops_header.h"
+
+#include <array>
+#include <bitset>
+#include <cstring>
+
+namespace hangscope::log {
+
+namespace {
+
+struct Header {
+  std::string_view text;
+  OopsGroup group;
+};
+
+// In syzkaller's group order; several literals may map to one group.
+constexpr Header kHeaders[] = {
+    {"BUG:", OopsGroup::bug},
+    {"WARNING:", OopsGroup::warning},
+    {"INFO:", OopsGroup::info},
+    {"Unable to handle kernel", OopsGroup::unable_to_handle},
+    {"general protection fault", OopsGroup::gpf},
+    {"stack segment: ", OopsGroup::stack_segment},
+    {"Kernel panic", OopsGroup::kernel_panic},
+    {"PANIC: double fault", OopsGroup::double_fault},
+    {"rust_kernel: panicked", OopsGroup::rust_panic},
+    {"kernel BUG", OopsGroup::kernel_bug},
+    {"Kernel BUG", OopsGroup::kernel_bug_upper},
+    {"BUG kmalloc-", OopsGroup::bug_kmalloc},
+    {"divide error:", OopsGroup::divide_error},
+    {"divide_error:", OopsGroup::divide_error},
+    {"invalid opcode:", OopsGroup::invalid_opcode},
+    {"int3:", OopsGroup::int3},
+    {"UBSAN:", OopsGroup::ubsan},
+    {"Booting the kernel.", OopsGroup::reboot},
+    {"unregister_netdevice: waiting for", OopsGroup::unregister_netdev},
+    {"VFS: Close: file count is 0", OopsGroup::vfs_close},
+    {"VFS: Busy inodes after unmount", OopsGroup::vfs_busy_inodes},
+    {"Internal error:", OopsGroup::internal_error},
+    {"Unhandled fault:", OopsGroup::unhandled_fault},
+    {"Alignment trap:", OopsGroup::alignment_trap},
+    {"trusty: panic", OopsGroup::trusty_panic},
+    {"fatal error:", OopsGroup::go_fatal},
+    {"SYZFAIL:", OopsGroup::syzfail},
+    {"SYZFATAL:", OopsGroup::syzfatal},
+    {"panic:", OopsGroup::panic},
+};
+
+// Bit set of the first two bytes of every header literal: a cheap per-position prefilter.
+struct PairTable {
+  std::bitset<65536> bits;
+  PairTable() {
+    for (const Header& h : kHeaders)
+      bits.set(static_cast<unsigned char>(h.text[0]) << 8 | static_cast<unsigned char>(h.text[1]));
+  }
+};
+const PairTable kPairs;
+
+bool contains(std::string_view s, std::string_view what) {
+  return s.find(what) != std::string_view::npos;
+}
+
+bool icontains(std::string_view s, std::string_view what) {
+  if (what.size() > s.size()) return false;
+  for (std::size_t i = 0; i + what.size() <= s.size(); ++i) {
+    std::size_t j = 0;
+    while (j < what.size() && (s[i + j] | 0x20) == (what[j] | 0x20)) ++j;
+    if (j == what.size()) return true;
+  }
+  return false;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// "general protection fault ... error:N in " (user-space segfault lines).
+bool is_user_gpf(std::string_view s) {
+  std::size_t e = s.find(" error:");
+  if (e == std::string_view::npos) return false;
+  std::size_t i = e + 7;
+  std::size_t d = i;
+  while (i < s.size() && is_digit(s[i])) ++i;
+  return i > d && s.substr(i, 4) == " in ";
+}
+
+bool is_blocker_line(std::string_view s) {
+  return s.starts_with("INFO: task ") &&
+         (contains(s, " blocked on a mutex") || contains(s, " blocked on a semaphore") ||
+          contains(s, " blocked on an rw-semaphore"));
+}
+
+bool suppressed(OopsGroup g, std::string_view s) {
+  switch (g) {
+    case OopsGroup::bug:
+      return contains(s, "ODEBUG:") || contains(s, "Boot_DEBUG:") || contains(s, "xlog_status:") ||
+             contains(s, "DEBUG:") || contains(s, "BUG: no syscalls can create resource");
+    case OopsGroup::warning: {
+      if (contains(s, "WARNING: /etc/ssh/moduli does not exist") ||
+          contains(s, "WARNING: workqueue cpumask: online intersect > possible intersect") ||
+          contains(s, "WARNING: The mand mount option") ||
+          contains(s, "WARNING: the mand mount option") ||
+          contains(s, "WARNING: Unsupported flag value(s) of 0x%x in DT_FLAGS_1") ||
+          contains(s, "WARNING: Unprivileged eBPF is enabled with eIBRS") ||
+          (contains(s, "WARNING: fbcon: Driver '") && contains(s, "missed to adjust")) ||
+          (contains(s, "WARNING: See https") && contains(s, "for mitigation options.")) ||
+          contains(s, "WARNING: kernel not compiled with CPU_SRSO") || contains(s, "EXT4-fs") ||
+          contains(s, "EXT4-FS") || contains(s, "EXT4-Fs") || contains(s, "EXT4-fS"))
+        return true;
+      if (icontains(s, "warning: ") && (icontains(s, " uses deprecated v2 capabilities") ||
+                                        icontains(s, " uses wireless extensions")))
+        return true;
+      std::size_t x = s.find("XFS (");
+      return x != std::string_view::npos && contains(s.substr(x), "): WARNING");
+    }
+    case OopsGroup::info: {
+      if (contains(s, "INFO: lockdep is turned off") ||
+          contains(s, "INFO: Stall ended before state dump start") ||
+          contains(s, "INFO: NMI handler") ||
+          contains(s, "INFO: recovery required on readonly filesystem") ||
+          contains(s, "INFO: no syscalls can create resource") ||
+          contains(s, "rmt_storage:INFO:") || contains(s, "_INFO:") || is_blocker_line(s))
+        return true;
+      std::size_t t = s.find("took too long");
+      if (t != std::string_view::npos &&
+          (contains(s.substr(0, t), "handler") || contains(s.substr(0, t), "interrupt")))
+        return true;
+      std::size_t k = s.find("INFO: sys_");
+      return k != std::string_view::npos &&
+             contains(s.substr(k), " is not present in /proc/kallsyms");
+    }
+    case OopsGroup::gpf:
+      return is_user_gpf(s);
+    case OopsGroup::reboot:
+      return contains(s, "Parsing ELF") || contains(s, "Decompressing Linux") ||
+             contains(s, "Unknown parameter '");
+    case OopsGroup::go_fatal:
+      return contains(s, "ALSA") || contains(s, "fatal error: cannot create timer");
+    case OopsGroup::panic:
+      return contains(s, "_panic:") || contains(s, "xlog_status:") || contains(s, "ddb.onpanic:") ||
+             contains(s, "evtlog_status:");
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+OopsGroup find_oops_header(std::string_view text, std::size_t* offset) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t n = text.size();
+  if (n < 4) return OopsGroup::none;
+  // Prefilter: is any header's first byte pair present at all?
+  bool any = false;
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    if (kPairs.bits.test(p[i] << 8 | p[i + 1])) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return OopsGroup::none;
+  // Groups in order: the first group whose literal occurs (and is not suppressed) wins.
+  OopsGroup last = OopsGroup::none;
+  for (const Header& h : kHeaders) {
+    if (h.group == last) continue;  // a second literal of an already-suppressed group
+    std::size_t at = text.find(h.text);
+    if (at == std::string_view::npos) continue;
+    if (suppressed(h.group, text)) {
+      last = h.group;
+      continue;
+    }
+    if (offset) *offset = at;
+    return h.group;
+  }
+  return OopsGroup::none;
+}
+
+std::string_view oops_header_text(OopsGroup g) {
+  for (const Header& h : kHeaders)
+    if (h.group == g) return h.text;
+  return "";
+}
+
+bool continues_report(std::string_view s) {
+  return contains(s, "invalid opcode: 0000") || contains(s, "Kernel panic - not syncing") ||
+         contains(s, "unregister_netdevice: waiting for") || contains(s, "PANIC: double fault") ||
+         contains(s, "Internal error:");
+}
+
+bool is_info_message_with_stack(std::string_view s) {
+  return contains(s, "vmalloc: allocation failure:") ||
+         contains(s, "FAULT_INJECTION: forcing a failure") ||
+         contains(s, "FAULT_FLAG_ALLOW_RETRY missing");
+}
+
+}  // namespace hangscope::log

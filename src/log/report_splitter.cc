@@ -1,0 +1,162 @@
+#include "log/report_splitter.h"
+
+#include <algorithm>
+
+#include "log/text_match.h"
+
+namespace hangscope::log {
+
+namespace {
+
+// "? func" frames (x86: "[<pc>] ? func", " ? func"; powerpc: "... (unreliable)").
+bool is_questionable(std::string_view t) {
+  if (contains(t, "<EOI>")) return false;
+  return contains(t, " ? ") || t.starts_with("? ") || t.ends_with(" (unreliable)");
+}
+
+bool is_console(const LineContext& c) {
+  return c.kind == ContextKind::console || c.kind == ContextKind::none;
+}
+
+}  // namespace
+
+void RawReport::title_lines(std::vector<std::string_view>& out) const {
+  out.clear();
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    if (!lines[i].questionable) out.push_back(line(i));
+}
+
+bool ReportSplitter::accepts(const Open& o, const LineContext& ctx) {
+  if (o.report.context == ctx) return true;
+  return o.cpu_traceback && ctx.kind == ContextKind::cpu;
+}
+
+void ReportSplitter::feed(const LogLine& line, OopsGroup group, std::uint64_t line_no) {
+  std::string_view t = line.text;
+  if (group != OopsGroup::none || is_info_message_with_stack(t)) {
+    bool continuation = group != OopsGroup::none && continues_report(t);
+    bool absorbed = false;
+    for (std::size_t i = 0; i < open_.size();) {
+      Open& o = open_[i];
+      bool same = accepts(o, line.context);
+      if (continuation && same) {
+        append(o, line, line_no);
+        absorbed = true;
+        ++i;
+        continue;
+      }
+      if (!continuation && (same || is_console(o.report.context))) {
+        if (same && !is_console(o.report.context) && !o.has_trace) {
+          // syzkaller reads a caller-id report to the end of its context: a report that has
+          // not printed its stack yet takes it from the report that follows.
+          append(o, line, line_no);
+          ++i;
+          continue;
+        }
+        close(i);  // a second report cuts this one
+        continue;
+      }
+      ++i;
+    }
+    if (group != OopsGroup::none && !absorbed) start(line, group, line_no);
+    emit_ready();
+    return;
+  }
+  for (std::size_t i = 0; i < open_.size();) {
+    Open& o = open_[i];
+    if (accepts(o, line.context)) {
+      append(o, line, line_no);
+      if (o.report.lines.size() >= kMaxReportLines) {
+        o.report.truncated = true;
+        close(i);
+        continue;
+      }
+    } else if (line_no - o.last_line > kIdleLines) {
+      close(i);
+      continue;
+    }
+    ++i;
+  }
+  if (!closed_.empty()) emit_ready();
+}
+
+void ReportSplitter::start(const LogLine& line, OopsGroup group, std::uint64_t line_no) {
+  if (open_.size() >= kMaxOpen) close(0);
+  Open o;
+  if (!spare_.empty()) {
+    o.report = std::move(spare_.back());
+    spare_.pop_back();
+    o.report.text.clear();
+    o.report.lines.clear();
+    o.report.truncated = false;
+  }
+  o.report.group = group;
+  o.report.context = line.context;
+  o.report.timestamp = line.timestamp;
+  o.report.seq = next_seq_++;
+  open_.push_back(std::move(o));
+  Open& added = open_.back();
+  append(added, line, line_no);
+}
+
+void ReportSplitter::append(Open& o, const LogLine& line, std::uint64_t line_no) {
+  o.last_line = line_no;
+  if (o.skip_rest) return;
+  std::string_view t = line.text;
+  bool is_first = o.report.lines.empty();
+  if (!is_first && contains(t, "Disabling lock debugging due to kernel taint")) return;
+  bool questionable = !is_first && is_questionable(t);
+  if (!o.has_trace && !is_first && is_stack_start(t)) o.has_trace = true;
+  if (!questionable) ++o.text_lines;
+  if (!is_first && !questionable) {
+    if (contains(t, "Sending NMI from CPU")) {
+      o.cpu_traceback = true;
+    } else if (contains(t, "Kernel panic - not syncing") ||
+               contains(t, "WARNING: possible circular locking dependency detected")) {
+      std::size_t min_lines = contains(o.report.line(0), "BUG: KMSAN:") ? 16 : 22;
+      if (o.text_lines > min_lines) {
+        o.skip_rest = true;
+        return;
+      }
+    }
+  }
+  if (t.size() > kMaxLineBytes) t = t.substr(0, kMaxLineBytes);
+  ReportLine rl;
+  rl.offset = static_cast<std::uint32_t>(o.report.text.size());
+  rl.length = static_cast<std::uint32_t>(t.size());
+  rl.questionable = questionable;
+  rl.line_no = line_no;
+  o.report.text.append(t);
+  o.report.lines.push_back(rl);
+}
+
+void ReportSplitter::close(std::size_t index) {
+  closed_.push_back(std::move(open_[index].report));
+  open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+void ReportSplitter::emit_ready() {
+  for (;;) {
+    auto it = std::find_if(closed_.begin(), closed_.end(),
+                           [&](const RawReport& r) { return r.seq == next_emit_; });
+    if (it == closed_.end()) return;
+    RawReport r = std::move(*it);
+    closed_.erase(it);
+    ++next_emit_;
+    sink_(r);
+    if (spare_.size() < kMaxOpen) spare_.push_back(std::move(r));
+  }
+}
+
+void ReportSplitter::finish() {
+  while (!open_.empty()) close(0);
+  std::sort(closed_.begin(), closed_.end(),
+            [](const RawReport& a, const RawReport& b) { return a.seq < b.seq; });
+  for (RawReport& r : closed_) {
+    next_emit_ = r.seq + 1;
+    sink_(r);
+  }
+  closed_.clear();
+}
+
+}  // namespace hangscope::log

@@ -1,0 +1,73 @@
+// Small hand-written matchers for kernel report text (no regex engine on the hot path):
+// function names, "[<ffffffff81000000>]" PCs, "file.c:123" sources, stack frame lines, RIP lines.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace hangscope::log {
+
+/// True for [A-Za-z0-9_].
+inline bool is_ident_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+inline bool is_hex_digit(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+inline bool is_dec_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool contains(std::string_view s, std::string_view what) {
+  return s.find(what) != std::string_view::npos;
+}
+
+/// A function name at `pos` followed by '.' or '+' (syzkaller's {{FUNC}}); advances `pos` past
+/// the name (not the delimiter). Returns false (pos unchanged) otherwise.
+bool match_func(std::string_view s, std::size_t& pos, std::string_view& name);
+
+/// "[<ffffffff81000000>]", "[<0x1234>]" or "[ffff]" at `pos` (syzkaller's {{PC}}).
+bool match_pc(std::string_view s, std::size_t& pos);
+
+/// The first "path/file.ext:123" source reference in `s` at or after `from` (syzkaller's
+/// {{SRC}}); sets `at` to its offset.
+bool find_src(std::string_view s, std::size_t from, std::string_view& src,
+              std::size_t* at = nullptr);
+
+/// Stack frame line as syzkaller reads it: "^ *(PC ){0,2}FUNC" or the ARM form
+/// "[<pc>] (caller) from [<pc>] (callee+0x..)". Returns 0, 1 or 2 function names.
+int match_frame_line(std::string_view line, std::string_view& f1, std::string_view& f2);
+
+/// syzkaller's RIP-line matcher ("RIP: 0010:func+0x..", "IP: [<..>] func+..", "pc : func+..",
+/// "PC is at func+.."). Returns 0 for no match, 1 for a match without a function (user-space
+/// or NULL pc), 2 with `func` set.
+int match_rip_line(std::string_view line, std::string_view& func);
+
+/// True for lines that start a stack trace ("Call Trace:", "Allocated by task 1:", "Freed:",
+/// " backtrace:" but not "stack backtrace:", "Uninit was stored to memory at", ...).
+bool is_stack_start(std::string_view line);
+
+/// "Call Trace:" / "Call trace:" / "Backtrace:".
+bool is_call_trace_line(std::string_view line);
+
+/// A function-name filter in a tiny pattern language: "x" (substring), "^x" (prefix), "x$"
+/// (suffix), "^x$" (exact). Results are memoised per name (bounded cache; not thread-safe).
+class SkipList {
+ public:
+  /// `extra` patterns (string literals) plus, when `with_common`, common_skip_patterns().
+  explicit SkipList(std::initializer_list<std::string_view> extra, bool with_common = true);
+  /// True when `func` matches any pattern.
+  bool skips(std::string_view func) const;
+
+ private:
+  std::vector<std::string_view> substr_, prefix_, suffix_, exact_;
+  mutable std::unordered_map<std::string, bool> cache_;
+};
+
+/// The common skip patterns (syzkaller's stackParams.skipPatterns, expanded to simple forms).
+std::span<const std::string_view> common_skip_patterns();
+
+/// Strips syscall-wrapper prefixes ("__x64_sys_", "SyS_", "ksys_", ...) the way syzkaller does
+/// (the shortest result wins).
+std::string_view strip_syscall_prefix(std::string_view frame);
+
+}  // namespace hangscope::log
