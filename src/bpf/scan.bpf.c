@@ -194,9 +194,12 @@ int dump_task(struct bpf_iter__task *ctx) {
     return 0;
   }
   r->b.type = HS_REC_FULL;
-  struct task_struct *self = bpf_get_current_task_btf();
-  __u64 now = BPF_CORE_READ(self, se.exec_start), last = BPF_CORE_READ(t, se.exec_start);
-  r->since_ran_ns = now > last ? now - last : 0;
+  /* sched_info.last_arrival is rq->clock (sched_clock) when it last got a CPU; compare with
+   * ktime (same origin at boot; se.exec_start uses the per-CPU task clock, which drifts with
+   * steal/irq time and is not comparable across CPUs). */
+  __u64 now = bpf_ktime_get_ns(), last = 0;
+  if (bpf_core_field_exists(t->sched_info.last_arrival)) last = BPF_CORE_READ(t, sched_info.last_arrival);
+  r->since_ran_ns = last && now > last ? now - last : 0;
   r->blocker = read_blocker(t, &r->has_blocker_field);
   read_owner(r, r->blocker);
   if (mm) {
