@@ -130,7 +130,14 @@ Findings analyze(const model::Snapshot& snap, const AnalyzeOptions& opt) {
     for (const auto& c : chains) {
       for (size_t i = 1; i < c.hops.size(); ++i) covered.insert(c.hops[i].waiter.pid);
     }
-    std::erase_if(chains, [&](const Chain& c) { return covered.count(c.stuck.pid) > 0; });
+    // A cycle covers each of its members: keep one chain per cycle (the first found).
+    std::set<int> in_kept_cycle;
+    std::erase_if(chains, [&](const Chain& c) {
+      if (c.root.kind != RootKind::deadlock) return covered.count(c.stuck.pid) > 0;
+      if (in_kept_cycle.count(c.stuck.pid)) return true;
+      for (const auto& h : c.hops) in_kept_cycle.insert(h.waiter.pid);
+      return false;
+    });
     // Group tasks waiting on the same lock: the longest-stuck one heads the group.
     std::stable_sort(chains.begin(), chains.end(),
                      [](const Chain& a, const Chain& b) { return stuck_of(a.stuck) > stuck_of(b.stuck); });

@@ -1,5 +1,7 @@
 #include "collect/proc_parse.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 
@@ -15,7 +17,7 @@ Result<ProcStat> parse_proc_stat(std::string_view text) {
   s.comm = std::string(text.substr(lp + 1, rp - lp - 1));
   s.state = text[rp + 2];
   // Fields after the state: ppid is field 4, starttime field 22.
-  std::string_view rest = text.substr(rp + 3);
+  std::string_view rest = text.substr(std::min(text.size(), rp + 4));
   int field = 4;
   size_t p = 0;
   while (p < rest.size() && field <= 22) {
@@ -115,9 +117,10 @@ std::string container_from_cgroup(std::string_view path) {
     if (!id.empty()) return std::string(r.runtime) + ":" + id;
   }
   if (size_t p = path.find("kubepods"); p != std::string_view::npos) {
-    size_t pod = path.find("pod", p + 8);
+    size_t pod = path.find("-pod", p + 8);
+    if (pod == std::string_view::npos) pod = path.find("/pod", p + 8);
     if (pod != std::string_view::npos) {
-      std::string_view uid = path.substr(pod + 3);
+      std::string_view uid = path.substr(pod + 4);
       uid = uid.substr(0, uid.find_first_of("/."));
       if (!uid.empty()) return "kubernetes:pod" + std::string(uid);
     }

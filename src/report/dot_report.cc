@@ -47,20 +47,23 @@ std::string render_dot(const analyze::Findings& f) {
     for (const auto& h : c.hops) {
       add_node(h.waiter);
       std::string label = std::string(kind_phrase(h.wait.kind));
-      if (!h.wait.lock_name.empty()) label += " " + h.wait.lock_name;
-      if (!h.object.summary.empty()) label += "\\n" + h.object.summary;
+      if (!h.wait.lock_name.empty() && h.wait.kind != model::LockKind::fuse_request)
+        label += " " + h.wait.lock_name;
+      if (!h.wait.fuse_opcode.empty()) label += " " + h.wait.fuse_opcode;
+      label = dot_escape(label);
+      if (!h.object.summary.empty()) label += "\\n" + dot_escape(h.object.summary);
       if (h.holders.empty()) {
         std::string id = fmt::format("none{}", h.waiter.pid);
         if (nodes.insert(id).second)
           out += fmt::format("  {} [label=\"{}\", shape=ellipse];\n", id,
                              dot_escape(h.holder_note.empty() ? "no owner" : h.holder_note));
         if (edges.insert(node_id(h.waiter) + id).second)
-          out += fmt::format("  {} -> {} [label=\"{}\"];\n", node_id(h.waiter), id, dot_escape(label));
+          out += fmt::format("  {} -> {} [label=\"{}\"];\n", node_id(h.waiter), id, label);
       }
       for (const auto& t : h.holders) {
         add_node(t);
         if (edges.insert(node_id(h.waiter) + node_id(t)).second)
-          out += fmt::format("  {} -> {} [label=\"{}\"];\n", node_id(h.waiter), node_id(t), dot_escape(label));
+          out += fmt::format("  {} -> {} [label=\"{}\"];\n", node_id(h.waiter), node_id(t), label);
       }
     }
   }

@@ -1,0 +1,155 @@
+#include "analyze/analyze.h"
+
+#include <gtest/gtest.h>
+
+#include "unit/analyze/snapshot_builder.h"
+
+namespace hangscope::analyze {
+namespace {
+
+using model::LockKind;
+using model::LockMode;
+using model::TaskState;
+using namespace hangscope::testing;
+
+TEST(Analyze, DeadOwnerMeansLeakedLock) {
+  model::Snapshot s;
+  auto sync = task(100, "sync", TaskState::disk_sleep, 0xa000, {"super_lock", "__iterate_supers", "ksys_sync"});
+  sync.wait = blocker_wait(LockKind::rwsem, LockMode::read, 0x5070);
+  s.tasks.push_back(sync);
+  auto lock = owned_lock(0x5070, LockKind::rwsem, 0xdead000, LockMode::write);
+  lock.owner_pid = 9151;
+  lock.owner_comm = "modprobe";
+  s.locks.push_back(lock);
+  s.super_blocks.push_back({0x5000, "nfsd", "nfsd", 0x1234u, {}, 0x5070ull, 0x5200ull, 0});
+
+  Findings f = analyze(s);
+  ASSERT_EQ(f.chains.size(), 1u);
+  const Chain& c = f.chains[0];
+  ASSERT_EQ(c.hops.size(), 1u);
+  EXPECT_EQ(c.hops[0].object.type, model::ObjectType::super_block);
+  EXPECT_EQ(c.hops[0].wait.lock_name, "s_umount");
+  ASSERT_EQ(c.hops[0].holders.size(), 1u);
+  EXPECT_FALSE(c.hops[0].holders[0].alive);
+  EXPECT_EQ(c.hops[0].holders[0].pid, 9151);
+  EXPECT_EQ(c.root.kind, RootKind::dead_owner);
+  EXPECT_NE(c.root.remedy.find("reboot"), std::string::npos);
+}
+
+TEST(Analyze, CycleIsDeadlockWithEveryMember) {
+  model::Snapshot s;
+  auto a = task(1, "a", TaskState::disk_sleep, 0xa1);
+  a.wait = blocker_wait(LockKind::mutex, LockMode::exclusive, 0x100);
+  auto b = task(2, "b", TaskState::disk_sleep, 0xb2);
+  b.wait = blocker_wait(LockKind::mutex, LockMode::exclusive, 0x200);
+  auto c = task(3, "c", TaskState::disk_sleep, 0xc3);
+  c.wait = blocker_wait(LockKind::mutex, LockMode::exclusive, 0x300);
+  s.tasks = {a, b, c};
+  s.locks = {owned_lock(0x100, LockKind::mutex, 0xb2, LockMode::exclusive),
+             owned_lock(0x200, LockKind::mutex, 0xc3, LockMode::exclusive),
+             owned_lock(0x300, LockKind::mutex, 0xa1, LockMode::exclusive)};
+  Findings f = analyze(s);
+  ASSERT_EQ(f.cycles.size(), 1u);
+  EXPECT_EQ(f.cycles[0].members.size(), 3u);
+  ASSERT_FALSE(f.chains.empty());
+  EXPECT_EQ(f.chains[0].root.kind, RootKind::deadlock);
+}
+
+TEST(Analyze, MultiHopFollowsBlockedOwnersToStoppedDaemon) {
+  model::Snapshot s;
+  auto w2 = task(20, "writer2", TaskState::disk_sleep, 0x20, {"rwsem_down_write_slowpath", "down_write", "fuse_file_write_iter"});
+  w2.wait = blocker_wait(LockKind::rwsem, LockMode::write, 0x7000);
+  auto w1 = task(10, "writer1", TaskState::sleeping, 0x10,
+                 {"request_wait_answer", "__fuse_simple_request", "fuse_perform_write", "fuse_file_write_iter"});
+  auto daemon = task(5, "hangfs", TaskState::stopped, 0x5, {"do_signal_stop"});
+  daemon.stop_reason = "SIGSTOP";
+  s.tasks = {w2, w1, daemon};
+  s.locks = {owned_lock(0x7000, LockKind::rwsem, 0x10, LockMode::write)};
+  s.super_blocks.push_back({0x9000, "fuse", "fuse", (0u << 20) | 45u, {"/mnt/f"}, 0x9070ull, 0x9200ull, 0});
+  s.inodes.push_back({0x6f00, 2ull, 0x9000ull, "f", 0x7000ull});
+  s.fuse_conns.push_back({45, {5}, "/sys/fs/fuse/connections/45/abort"});
+
+  Findings f = analyze(s);
+  ASSERT_EQ(f.chains.size(), 1u);
+  const Chain& c = f.chains[0];
+  ASSERT_EQ(c.hops.size(), 2u);
+  EXPECT_EQ(c.hops[0].object.type, model::ObjectType::inode);
+  EXPECT_EQ(c.hops[0].holders[0].pid, 10);
+  EXPECT_EQ(c.hops[1].wait.kind, LockKind::fuse_request);
+  EXPECT_EQ(c.hops[1].wait.fuse_opcode, "WRITE");
+  ASSERT_TRUE(c.hops[1].wait.fuse_conn.known());
+  EXPECT_EQ(*c.hops[1].wait.fuse_conn, 45u);
+  EXPECT_EQ(c.root.kind, RootKind::stopped_task);
+  EXPECT_EQ(*c.root.pid, 5);
+  EXPECT_NE(c.root.remedy.find("kill -CONT 5"), std::string::npos);
+  EXPECT_NE(c.root.remedy.find("/sys/fs/fuse/connections/45/abort"), std::string::npos);
+}
+
+TEST(Analyze, TasksWaitingOnTheSameLockAreGrouped) {
+  model::Snapshot s;
+  for (int pid : {31, 32, 33}) {
+    auto t = task(pid, "sync", TaskState::disk_sleep, 0x1000 + pid);
+    t.wait = blocker_wait(LockKind::rwsem, LockMode::read, 0x4000);
+    t.stuck_seconds = pid;  // 33 is the longest stuck
+    s.tasks.push_back(t);
+  }
+  s.tasks.push_back(task(40, "owner", TaskState::running, 0x40));
+  s.locks = {owned_lock(0x4000, LockKind::rwsem, 0x40, LockMode::write)};
+  Findings f = analyze(s);
+  ASSERT_EQ(f.chains.size(), 1u);
+  EXPECT_EQ(f.chains[0].stuck.pid, 33);
+  EXPECT_EQ(f.chains[0].also_waiting, (std::vector<int>{32, 31}));
+  EXPECT_EQ(f.chains[0].root.kind, RootKind::running_owner);
+}
+
+TEST(Analyze, MinStuckAndOnlyPidFilter) {
+  model::Snapshot s;
+  auto t = task(7, "x", TaskState::disk_sleep, 0x7, {"io_schedule"});
+  t.stuck_seconds = 0.5;
+  s.tasks.push_back(t);
+  EXPECT_TRUE(analyze(s, {.min_stuck_seconds = 1.0}).chains.empty());
+  EXPECT_EQ(analyze(s, {.min_stuck_seconds = 0.1}).chains.size(), 1u);
+  Findings one = analyze(s, {.min_stuck_seconds = 1.0, .only_pid = 7});
+  ASSERT_EQ(one.chains.size(), 1u);
+  EXPECT_EQ(one.chains[0].hops[0].wait.kind, LockKind::io);
+  Findings missing = analyze(s, {.only_pid = 99});
+  EXPECT_TRUE(missing.chains.empty());
+  ASSERT_FALSE(missing.notes.empty());
+}
+
+TEST(Analyze, ReaderOwnedRwsemSaysMayBeStale) {
+  model::Snapshot s;
+  auto w = task(50, "w", TaskState::disk_sleep, 0x50);
+  w.wait = blocker_wait(LockKind::rwsem, LockMode::write, 0x8000);
+  s.tasks.push_back(w);
+  auto l = owned_lock(0x8000, LockKind::rwsem, 0, LockMode::read);
+  l.reader_owned = true;
+  s.locks.push_back(l);
+  Findings f = analyze(s);
+  ASSERT_EQ(f.chains.size(), 1u);
+  EXPECT_NE(f.chains[0].hops[0].holder_note.find("may be stale"), std::string::npos);
+  EXPECT_EQ(f.chains[0].root.kind, RootKind::no_owner);
+}
+
+TEST(Analyze, LogStyleLocksMatchByNameAndStackHeldSites) {
+  // No addresses (kernel log): sync waits on s_umount by its stack; modprobe died in vfs_get_super.
+  model::Snapshot s;
+  s.tasks.push_back(task(10127, "sync", TaskState::disk_sleep, 0,
+                         {"rwsem_down_read_slowpath", "down_read", "iterate_supers", "ksys_sync"}));
+  s.tasks[0].task_addr = Maybe<std::uint64_t>::unknown("log");
+  auto dead = task(9151, "modprobe", TaskState::dead, 0, {"nfsd_fill_super", "vfs_get_super", "nfsd_fs_get_tree"});
+  dead.task_addr = Maybe<std::uint64_t>::unknown("log");
+  s.tasks.push_back(dead);
+  Findings f = analyze(s);
+  ASSERT_EQ(f.chains.size(), 1u);
+  const Hop& h = f.chains[0].hops[0];
+  EXPECT_EQ(h.wait.lock_name, "s_umount");
+  EXPECT_EQ(h.wait.mode, LockMode::read);
+  ASSERT_EQ(h.holders.size(), 1u);
+  EXPECT_EQ(h.holders[0].pid, 9151);
+  EXPECT_EQ(h.holder_mode, LockMode::write);
+  EXPECT_EQ(f.chains[0].root.kind, RootKind::dead_owner);
+}
+
+}  // namespace
+}  // namespace hangscope::analyze
