@@ -1,0 +1,183 @@
+#include "demo/frozen_ext4.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "demo/emergency.h"
+#include "demo/mountinfo.h"
+#include "demo/proc_task.h"
+
+namespace hangscope::demo {
+namespace {
+
+/// mkfs.ext4 from the usual sbin directories (root's PATH may lack them), else PATH.
+std::string mkfs_ext4_path() {
+  for (const char* p : {"/usr/sbin/mkfs.ext4", "/sbin/mkfs.ext4"}) {
+    if (::access(p, X_OK) == 0) return p;
+  }
+  return "mkfs.ext4";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<FrozenExt4>> FrozenExt4::start(FrozenExt4Options options) {
+  std::unique_ptr<FrozenExt4> hang(new FrozenExt4(std::move(options)));
+  Status s = hang->build();
+  if (!s) {
+    Status c = hang->cleanup();
+    if (!c) return make_error(s.error().message + "; cleanup: " + c.error().message);
+    return s.error();
+  }
+  return hang;
+}
+
+FrozenExt4::~FrozenExt4() { cleanup(); }
+
+void FrozenExt4::step(const std::string& line) const {
+  if (options_.on_step) options_.on_step(line);
+}
+
+Status FrozenExt4::make_filesystem() {
+  auto mkfs = ChildProcess::spawn({mkfs_ext4_path(), "-q", "-F", loop_path_});
+  if (!mkfs) return mkfs.error();
+  auto status = mkfs->wait(options_.step_timeout);
+  if (!status) return make_error("mkfs.ext4: " + status.error().message);
+  if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
+    return make_error(fmt::format("mkfs.ext4 {} failed (wait status {})", loop_path_, *status));
+  }
+  return Unit{};
+}
+
+Status FrozenExt4::build() {
+  const Millis timeout = options_.step_timeout;
+  auto dir = TempDir::create("frozen");
+  if (!dir) return dir.error();
+  dir_ = std::move(dir).value();
+  auto mnt = dir_.make_subdir("mnt");
+  if (!mnt) return mnt.error();
+  mount_point_ = *mnt;
+  std::string image = dir_.track_file("ext4.img");
+  if (Status s = create_sparse_file(image, 64ll << 20); !s) return s;
+  auto loop = LoopDevice::attach(image);
+  if (!loop) return loop.error();
+  loop_ = std::move(loop).value();
+  loop_path_ = loop_.path();
+  loop_name_ = loop_.name();
+  loop_number_ = loop_.number();
+  major_ = loop_.major();
+  minor_ = loop_.minor();
+  if (Status s = make_filesystem(); !s) return s;
+  if (::mount(loop_path_.c_str(), mount_point_.c_str(), "ext4", 0, "") != 0) {
+    return make_error(
+        fmt::format("mount {} on {}: {}", loop_path_, mount_point_, std::strerror(errno)));
+  }
+  mounted_ = true;
+  step(fmt::format("ext4 on {} mounted on {}", loop_path_, mount_point_));
+
+  root_fd_.reset(::open(mount_point_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!root_fd_.valid()) {
+    return make_error(fmt::format("open {}: {}", mount_point_, std::strerror(errno)));
+  }
+  UniqueFd file(::openat(root_fd_.get(), "f", O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+  struct stat st {};
+  if (!file.valid() || ::fstat(file.get(), &st) != 0) {
+    return make_error(fmt::format("create {}/f: {}", mount_point_, std::strerror(errno)));
+  }
+  file_ino_ = st.st_ino;
+  file.reset();
+
+  std::string path = mount_point_ + "/f";
+  auto fd = std::make_shared<int>(-1);
+  auto writer = Worker::start(
+      "fdwriter",
+      [path, fd]() -> long {
+        *fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+        return *fd < 0 ? -errno : 0;
+      },
+      [fd]() -> int {
+        static char page[4096];
+        return ::write(*fd, page, sizeof(page)) == sizeof(page) ? 0 : 1;
+      },
+      timeout);
+  if (!writer) return writer.error();
+  writer_ = std::move(writer).value();
+  if (options_.with_mkdir) {
+    std::string mp = mount_point_;
+    auto dirfd = std::make_shared<int>(-1);
+    auto mk = Worker::start(
+        "mkdir",
+        [mp, dirfd]() -> long {
+          *dirfd = ::open(mp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+          return *dirfd < 0 ? -errno : 0;
+        },
+        [dirfd]() -> int { return ::mkdirat(*dirfd, "d", 0755) == 0 ? 0 : 1; }, timeout);
+    if (!mk) return mk.error();
+    mkdir_ = std::move(mk).value();
+  }
+
+  if (::ioctl(root_fd_.get(), FIFREEZE, 0) != 0) {
+    return make_error(fmt::format("FIFREEZE {}: {}", mount_point_, std::strerror(errno)));
+  }
+  frozen_ = true;
+  thaw_slot_ = emergency::add_thaw(root_fd_.get());
+  step(fmt::format("{} frozen (FIFREEZE, as fsfreeze -f)", mount_point_));
+
+  if (Status s = writer_.go(); !s) return s;
+  if (Status s = wait_for_task(writer_.pid(), {"D", {"percpu_rwsem_wait"}}, timeout); !s) {
+    return make_error("the writer did not block on the freeze: " + s.error().message);
+  }
+  step(fmt::format("fdwriter pid {} blocked in percpu_rwsem_wait", writer_.pid()));
+  if (options_.with_mkdir) {
+    if (Status s = mkdir_.go(); !s) return s;
+    if (Status s = wait_for_task(mkdir_.pid(), {"D", {"percpu_rwsem_wait"}}, timeout); !s) {
+      return make_error("mkdir did not block on the freeze: " + s.error().message);
+    }
+    step(fmt::format("mkdir pid {} blocked in percpu_rwsem_wait", mkdir_.pid()));
+  }
+  return Unit{};
+}
+
+Status FrozenExt4::cleanup() {
+  if (cleaned_) return Unit{};
+  CleanupErrors errors;
+  const Millis reap_timeout(5000);
+  if (frozen_) {
+    if (::ioctl(root_fd_.get(), FITHAW, 0) != 0 && errno != EINVAL) {
+      errors.add(make_error(fmt::format("FITHAW {}: {}", mount_point_, std::strerror(errno))));
+    } else {
+      frozen_ = false;
+    }
+  }
+  emergency::remove(std::exchange(thaw_slot_, -1));
+  for (Worker* w : {&writer_, &mkdir_}) {
+    if (w->process().running() && !w->process().wait(reap_timeout)) {
+      errors.add(w->process().kill_and_reap(reap_timeout));
+    }
+  }
+  root_fd_.reset();
+  if (mounted_) {
+    if (::umount2(mount_point_.c_str(), 0) == 0 || errno == EINVAL) {
+      mounted_ = false;
+    } else {
+      int err = errno;
+      errors.add(make_error(
+          fmt::format("umount {}: {}; detaching lazily", mount_point_, std::strerror(err))));
+      if (unmount_if_mounted(mount_point_).ok()) mounted_ = false;
+    }
+  }
+  errors.add(loop_.detach());
+  errors.add(dir_.remove());
+  cleaned_ = !frozen_ && !writer_.process().running() && !mkdir_.process().running();
+  return errors.result();
+}
+
+}  // namespace hangscope::demo

@@ -1,0 +1,52 @@
+// A loop device bound to a backing file with ioctls only (no losetup).
+#pragma once
+
+#include <string>
+
+#include "core/result.h"
+#include "demo/unique_fd.h"
+
+namespace hangscope::demo {
+
+/// An attached /dev/loopN. Attached with LO_FLAGS_AUTOCLEAR, so the kernel detaches it once the
+/// last user (a mount, our fd) lets go even if this process dies. Movable, not copyable.
+class LoopDevice {
+ public:
+  LoopDevice() = default;
+  LoopDevice(LoopDevice&&) = default;
+  LoopDevice& operator=(LoopDevice&&) = default;
+  ~LoopDevice() { detach(); }
+
+  /// Picks a free device (LOOP_CTL_GET_FREE) and binds `backing_file` to it (LOOP_CONFIGURE,
+  /// falling back to LOOP_SET_FD + LOOP_SET_STATUS64). Retries when another process grabs the
+  /// same device first. Fails with a one-line error (no /dev/loop-control, no free device...).
+  static Result<LoopDevice> attach(const std::string& backing_file);
+
+  /// "/dev/loopN".
+  const std::string& path() const { return path_; }
+  /// "loopN", the block device name (and the s_id of a filesystem on it).
+  std::string name() const { return "loop" + std::to_string(number_); }
+  int number() const { return number_; }
+  unsigned major() const { return major_; }
+  unsigned minor() const { return minor_; }
+  bool attached() const { return fd_.valid(); }
+
+  /// Detaches (LOOP_CLR_FD; while a mount still uses the device the kernel defers that to the
+  /// last close) and closes our fd. Idempotent; fails only when the ioctl fails otherwise.
+  Status detach();
+
+ private:
+  UniqueFd fd_;
+  std::string path_;
+  int number_ = -1;
+  unsigned major_ = 0;
+  unsigned minor_ = 0;
+};
+
+/// True while /dev/loop`number` is bound to a file (/sys/block/loopN/loop/backing_file exists).
+bool loop_device_bound(int number);
+
+/// Creates (or truncates) a sparse file of `bytes` at `path`; fails with the errno text.
+Status create_sparse_file(const std::string& path, long long bytes);
+
+}  // namespace hangscope::demo

@@ -1,0 +1,160 @@
+#include "demo/proc_task.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <thread>
+
+namespace hangscope::demo {
+namespace {
+
+/// Reads a small /proc file whole (bounded to `limit` bytes); fails when it cannot be opened.
+Result<std::string> read_small_file(const std::string& path, size_t limit = 64 * 1024) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return make_error(fmt::format("{}: {}", path, std::strerror(errno)));
+  std::string out;
+  char buf[4096];
+  while (out.size() < limit) {
+    ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return make_error(fmt::format("{}: {}", path, std::strerror(err)));
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+std::string proc_path(pid_t pid, const char* leaf) { return fmt::format("/proc/{}/{}", pid, leaf); }
+
+}  // namespace
+
+Result<TaskStat> parse_task_stat(std::string_view text) {
+  auto open = text.find(" (");
+  auto close = text.rfind(')');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
+    return make_error("/proc/PID/stat: no '(comm)' field");
+  }
+  TaskStat st;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + open, st.pid);
+  if (ec != std::errc() || p != text.data() + open) {
+    return make_error("/proc/PID/stat: bad pid field");
+  }
+  st.comm = std::string(text.substr(open + 2, close - open - 2));
+  std::string_view rest = text.substr(close + 1);
+  if (rest.size() < 3 || rest[0] != ' ' || rest[2] != ' ') {
+    return make_error("/proc/PID/stat: truncated after comm");
+  }
+  st.state = rest[1];
+  rest.remove_prefix(3);
+  auto end = rest.find(' ');
+  if (end == std::string_view::npos) end = rest.size();
+  auto [q, ec2] = std::from_chars(rest.data(), rest.data() + end, st.ppid);
+  if (ec2 != std::errc() || q != rest.data() + end) {
+    return make_error("/proc/PID/stat: bad ppid field");
+  }
+  return st;
+}
+
+Result<TaskStat> read_task_stat(pid_t pid) {
+  auto text = read_small_file(proc_path(pid, "stat"));
+  if (!text) return text.error();
+  return parse_task_stat(*text);
+}
+
+std::string read_task_wchan(pid_t pid) {
+  auto text = read_small_file(proc_path(pid, "wchan"), 512);
+  if (!text || *text == "0") return "";
+  return std::move(text).value();
+}
+
+std::vector<std::string> parse_task_stack(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    auto eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    auto sp = line.find("] ");
+    if (sp == std::string_view::npos) continue;
+    line.remove_prefix(sp + 2);
+    line = line.substr(0, line.find_first_of("+ "));
+    if (!line.empty()) out.emplace_back(line);
+  }
+  return out;
+}
+
+std::vector<std::string> read_task_stack(pid_t pid) {
+  auto text = read_small_file(proc_path(pid, "stack"));
+  if (!text) return {};
+  return parse_task_stack(*text);
+}
+
+bool task_matches(const TaskStat& stat, std::string_view wchan, const TaskExpectation& want) {
+  if (want.states.find(stat.state) == std::string_view::npos) return false;
+  if (want.wchans.empty()) return true;
+  return std::find(want.wchans.begin(), want.wchans.end(), wchan) != want.wchans.end();
+}
+
+Status wait_for_task(pid_t pid, const TaskExpectation& want, Millis timeout) {
+  Deadline deadline(timeout);
+  std::string last = "nothing";
+  for (;;) {
+    auto stat = read_task_stat(pid);
+    if (!stat) {
+      return make_error(fmt::format("pid {} exited while expected in state {}", pid, want.states));
+    }
+    // A zombie never blocks again: stop waiting at once.
+    if (stat->state == 'Z' && want.states.find('Z') == std::string_view::npos) {
+      return make_error(fmt::format("pid {} ({}) exited while expected in state {}", pid,
+                                    stat->comm, want.states));
+    }
+    std::string wchan = read_task_wchan(pid);
+    if (task_matches(*stat, wchan, want)) return Unit{};
+    last = fmt::format("{} in {}", stat->state, wchan.empty() ? "-" : wchan);
+    if (deadline.expired()) break;
+    std::this_thread::sleep_for(Millis(2));
+  }
+  std::string wanted;
+  for (auto w : want.wchans) wanted += fmt::format("{}{}", wanted.empty() ? "" : "|", w);
+  return make_error(fmt::format("pid {}: expected state {} in {} within {} ms, last saw {}", pid,
+                                want.states, wanted.empty() ? "any function" : wanted,
+                                timeout.count(), last));
+}
+
+std::vector<pid_t> tasks_sleeping_in(const std::vector<std::string_view>& wchans) {
+  std::vector<pid_t> out;
+  DIR* proc = ::opendir("/proc");
+  if (!proc) return out;
+  while (dirent* e = ::readdir(proc)) {
+    pid_t pid = 0;
+    std::string_view name = e->d_name;
+    auto [p, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
+    if (ec != std::errc() || p != name.data() + name.size()) continue;
+    std::string wchan = read_task_wchan(pid);
+    if (wchan.empty() || std::find(wchans.begin(), wchans.end(), wchan) == wchans.end()) continue;
+    auto st = read_task_stat(pid);
+    if (st && st->state != 'R') out.push_back(pid);
+  }
+  ::closedir(proc);
+  return out;
+}
+
+std::string describe_task(pid_t pid) {
+  auto stat = read_task_stat(pid);
+  if (!stat) return fmt::format("pid {}: gone", pid);
+  std::string wchan = read_task_wchan(pid);
+  return fmt::format("pid {} ({}) {} in {}", pid, stat->comm, stat->state,
+                     wchan.empty() ? "-" : wchan);
+}
+
+}  // namespace hangscope::demo

@@ -1,0 +1,62 @@
+// Reading a task's state from /proc (stat, wchan, stack) and waiting for a given blocked state.
+// Only files that take no mm lock are read: never cmdline, environ or maps.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "demo/deadline.h"
+
+namespace hangscope::demo {
+
+/// The fields of /proc/PID/stat the fixtures need.
+struct TaskStat {
+  pid_t pid = 0;
+  std::string comm;
+  char state = '?';  ///< the /proc letter: R S D T t Z X I
+  pid_t ppid = 0;
+};
+
+/// Parses the text of /proc/PID/stat ("12 (my comm) S 1 ..."); comm may hold spaces and ')'.
+/// Fails with a one-line error on truncated or malformed text.
+Result<TaskStat> parse_task_stat(std::string_view text);
+
+/// Reads /proc/PID/stat; fails when the task is gone (or the file is unreadable).
+Result<TaskStat> read_task_stat(pid_t pid);
+
+/// /proc/PID/wchan: the function the task sleeps in; "" when running, gone or unreadable.
+std::string read_task_wchan(pid_t pid);
+
+/// Function names of /proc/PID/stack (root only), innermost first, offsets stripped;
+/// empty when unreadable.
+std::vector<std::string> read_task_stack(pid_t pid);
+
+/// Parses /proc/PID/stack text ("[<0>] super_lock+0xf3/0x120") into function names.
+std::vector<std::string> parse_task_stack(std::string_view text);
+
+/// What a fixture waits for: a state letter among `states` and, when `wchans` is not empty,
+/// a wchan equal to one of them.
+struct TaskExpectation {
+  std::string_view states;
+  std::vector<std::string_view> wchans;
+};
+
+/// True when `stat` and `wchan` satisfy `want`.
+bool task_matches(const TaskStat& stat, std::string_view wchan, const TaskExpectation& want);
+
+/// Polls /proc every 2 ms until the task matches `want`. Fails (naming the pid, what it expected
+/// and what it last saw) when the deadline passes or the task exits first.
+Status wait_for_task(pid_t pid, const TaskExpectation& want, Millis timeout);
+
+/// Pids of every process on the machine sleeping in one of `wchans` (any state but R),
+/// read from /proc/PID/{stat,wchan} only (main threads). Unreadable tasks are skipped.
+std::vector<pid_t> tasks_sleeping_in(const std::vector<std::string_view>& wchans);
+
+/// "pid 12 (sync) D in super_lock", or "pid 12: gone"; for messages.
+std::string describe_task(pid_t pid);
+
+}  // namespace hangscope::demo

@@ -1,0 +1,54 @@
+// Shared helpers of the live tests: skip reasons, running the hangscope binary with a hard
+// timeout, and reading its JSON chains (docs/json-schema.md).
+#pragma once
+
+#include <sys/types.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hangscope::live {
+
+/// Why live tests cannot run here ("not root", "no /dev/fuse"...), or "" when they can.
+std::string live_skip_reason();
+
+/// hangfs next to the test binary's build (HANGFS_BIN).
+std::string hangfs_binary();
+
+/// The outcome of one `hangscope ...` run.
+struct RunResult {
+  int exit_code = -1;  ///< -1 when killed by the timeout (or a signal)
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+  double wall_ms = 0;
+};
+
+/// Runs HANGSCOPE_BIN with `args`, capturing stdout/stderr, killed after `timeout_ms`.
+RunResult run_hangscope(const std::vector<std::string>& args, int timeout_ms = 10000);
+
+/// True when `r` is the placeholder answer of a subcommand not written yet ("not implemented
+/// yet", exit 2). The lead deletes this (and its callers' GTEST_SKIP) once why/scan exist.
+bool not_implemented_yet(const RunResult& r);
+
+/// Parses `r.out` as a hangscope/1 document; nullopt (with a gtest failure) when it is not.
+std::optional<nlohmann::json> parse_report(const RunResult& r);
+
+/// The chain whose stuck task is `pid`, or nullptr.
+const nlohmann::json* chain_for(const nlohmann::json& report, pid_t pid);
+
+/// Pids of a hop's holders.
+std::vector<pid_t> holder_pids(const nlohmann::json& hop);
+
+/// A field of a hop's object ("" when absent), e.g. object_field(hop, "s_id").
+std::string object_field(const nlohmann::json& hop, const std::string& name);
+
+/// Splits "12,34" into {"12","34"}.
+std::vector<std::string> split_commas(const std::string& s);
+
+/// Records a pid the suite started, for the final no-D-state check.
+void remember_pid(pid_t pid);
+
+}  // namespace hangscope::live
