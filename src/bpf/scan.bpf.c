@@ -47,6 +47,7 @@ __u32 nr_holds;
 struct hs_uffd_wait uffd_waits[HS_MAX_UFFD_WAITS];
 __u32 nr_uffd_waits;
 __u32 dropped; /* records lost to full arrays */
+struct hs_offsets offsets;
 
 /* task_struct.blocker_mutex existed in 6.14-6.15 before the typed `blocker` word
  * (commit 3cf67d3c0a4d "hung_task: show the blocker task if the task is hung on mutex",
@@ -80,6 +81,7 @@ static __u64 read_blocker(struct task_struct *t, __u32 *has_field) {
 
 static void read_owner(struct hs_task_full *r, __u64 blocker) {
   __u64 type = blocker & 3, lock = blocker & ~3ULL, owner = 0;
+  if (!blocker) return;
   if (!lock) return;
   if (type == HS_BLOCKER_MUTEX) {
     struct mutex *m = (void *)lock;
@@ -114,6 +116,83 @@ static void read_owner(struct hs_task_full *r, __u64 blocker) {
     r->owner_pid = BPF_CORE_READ(o, pid);
     bpf_probe_read_kernel(r->owner_comm, sizeof(r->owner_comm), &o->comm);
   }
+}
+
+#define THREAD_SIZE_GUESS (16 * 1024)
+
+/* True when `node` is a waiter record on some task's kernel stack: the task pointer stored in
+ * the record (at node + task_off) is a task whose stack contains the record. */
+static bool is_stack_record(__u64 node, long task_off) {
+  __u64 tp = 0, base = 0;
+  if (bpf_probe_read_kernel(&tp, sizeof(tp), (void *)(node + task_off)) || !tp) return false;
+  struct task_struct *t = (void *)tp;
+  base = (__u64)BPF_CORE_READ(t, stack);
+  return base && node >= base && node < base + THREAD_SIZE_GUESS;
+}
+
+/* Walks the ring from `start` (a list_head inside this task's waiter record). Returns the one
+ * node that is not a stack record (the lock's list head) when the ring closes, else 0. */
+static __u64 walk_to_head(__u64 start, long task_off) {
+  __u64 cur = 0, head = 0;
+  bpf_probe_read_kernel(&cur, sizeof(cur), (void *)start);
+  for (int k = 0; k < 24; k++) {
+    if (!cur) return 0;
+    if (cur == start) return head;
+    if (!is_stack_record(cur, task_off)) {
+      if (head) return 0; /* two heads: not a lock wait list */
+      head = cur;
+    }
+    __u64 next = 0;
+    if (bpf_probe_read_kernel(&next, sizeof(next), (void *)cur)) return 0;
+    cur = next;
+  }
+  return 0;
+}
+
+struct rec_scan_ctx {
+  __u64 task;
+  __u64 pos;
+  __u64 end;
+  __u64 head_a;
+  __u64 head_b;
+};
+
+static long rec_scan_step(__u64 i, struct rec_scan_ctx *c) {
+  if (c->pos >= c->end) return 1;
+  __u64 word = 0, at = c->pos;
+  c->pos += 8;
+  if (bpf_probe_read_kernel(&word, sizeof(word), (void *)at) || word != c->task) return 0;
+  if (!c->head_a) c->head_a = walk_to_head(at - 16, 16);  /* {next, prev, task} */
+  if (!c->head_b) c->head_b = walk_to_head(at + 16, -16); /* {flags, private, func, entry} */
+  return c->head_a && c->head_b ? 1 : 0;
+}
+
+static void recover_waiter(struct hs_task_full *r, struct task_struct *t) {
+  struct rec_scan_ctx c = {};
+  __u64 base = (__u64)BPF_CORE_READ(t, stack);
+  __u64 sp = BPF_CORE_READ(t, thread.sp);
+  if (!base || sp < base || sp >= base + THREAD_SIZE_GUESS) return;
+  c.task = (__u64)t;
+  c.pos = sp & ~7ULL;
+  c.end = base + THREAD_SIZE_GUESS;
+  bpf_loop(THREAD_SIZE_GUESS / 8, rec_scan_step, &c, 0);
+  r->rec_head_a = c.head_a;
+  r->rec_head_b = c.head_b;
+  if (c.head_a) {
+    struct mutex *m = (void *)(c.head_a - bpf_core_field_offset(struct mutex, wait_list));
+    r->rec_mutex_owner = BPF_CORE_READ(m, owner.counter);
+    /* Read it as an rw_semaphore too (owner, count, inode candidate); user space picks. */
+    __u64 sem = c.head_a - bpf_core_field_offset(struct rw_semaphore, wait_list);
+    read_owner(r, sem | HS_BLOCKER_RWSEM_WRITER);
+  }
+}
+
+static void fill_offsets(void) {
+  offsets.rwsem_wait_list = bpf_core_field_offset(struct rw_semaphore, wait_list);
+  offsets.mutex_wait_list = bpf_core_field_offset(struct mutex, wait_list);
+  offsets.sem_wait_list = bpf_core_field_offset(struct semaphore, wait_list);
+  offsets.pcpu_waiters_head = bpf_core_field_offset(struct percpu_rw_semaphore, waiters) +
+                              bpf_core_field_offset(struct wait_queue_head, head);
 }
 
 struct sb_walk_ctx {
@@ -186,7 +265,10 @@ int dump_task(struct bpf_iter__task *ctx) {
   r->b.mm_addr = (__u64)mm;
   bpf_probe_read_kernel(r->b.comm, sizeof(r->b.comm), &t->comm);
 
-  if (pid == self_tid && !sb_walk_done) walk_super_blocks(t);
+  if (pid == self_tid && !sb_walk_done) {
+    walk_super_blocks(t);
+    fill_offsets();
+  }
 
   if (!wants_full(t, r->b.state, pid)) {
     r->b.type = HS_REC_BRIEF;
@@ -202,6 +284,7 @@ int dump_task(struct bpf_iter__task *ctx) {
   r->since_ran_ns = last && now > last ? now - last : 0;
   r->blocker = read_blocker(t, &r->has_blocker_field);
   read_owner(r, r->blocker);
+  if (!r->blocker && (r->b.state & TASK_UNINTERRUPTIBLE) && !(r->b.state & TASK_NOLOAD)) recover_waiter(r, t);
   if (mm) {
     r->mmap_lock_addr = (__u64)mm + bpf_core_field_offset(struct mm_struct, mmap_lock);
     r->mmap_lock_owner = BPF_CORE_READ(mm, mmap_lock.owner.counter);

@@ -46,10 +46,25 @@ struct hs_task_full {
   __u64 cand_inode_sb;
   __u64 cand_inode_ino;
   char cand_name[HS_NAME_LEN];
+  /* Waiter-record recovery for waits without a blocker (killable/percpu waits, old kernels):
+   * list heads reached from this task's own waiter record on its kernel stack, verified by
+   * walking the ring back to the record. a: {list, task} records (rwsem/mutex/semaphore
+   * waiters); b: wait_queue_entry {flags, private, func, entry} (percpu rw-semaphores). */
+  __u64 rec_head_a;
+  __u64 rec_head_b;
+  __u64 rec_mutex_owner;  /* owner word if head_a is a mutex's wait_list */
   __u64 mmap_lock_addr;   /* &mm->mmap_lock of this task's mm */
   __u64 mmap_lock_owner;
   __s64 mmap_lock_count;
   __u64 stack[HS_STACK_DEPTH];
+};
+
+/* Field offsets user space needs to turn a recovered list head into a lock address. */
+struct hs_offsets {
+  __u64 rwsem_wait_list;
+  __u64 mutex_wait_list;
+  __u64 sem_wait_list;
+  __u64 pcpu_waiters_head; /* percpu_rw_semaphore.waiters.head */
 };
 
 struct hs_super_block {

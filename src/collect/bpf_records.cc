@@ -1,5 +1,7 @@
 #include "collect/bpf_records.h"
 
+#include "analyze/lock_sites.h"
+
 #include <fmt/format.h>
 
 #include <cstring>
@@ -131,6 +133,38 @@ model::Lock lock_from_blocker(const hs_task_full& f, const std::unordered_map<__
   return l;
 }
 
+// For a D task without task_struct.blocker: turns the wait-list head recovered from its own
+// waiter record into a blocker-like word (lock | type), choosing the lock type from the
+// knowledge table (or, failing that, from the lock's waiter flag bits). 0 when nothing fits.
+struct Recovered {
+  __u64 blocker = 0;          // lock | HS_BLOCKER_* for rwsem/mutex/semaphore
+  __u64 percpu_lock = 0;      // percpu_rw_semaphore address
+  LockMode mode = LockMode::unknown;
+};
+
+Recovered recover(const hs_task_full& f, const hs_offsets& off, const std::vector<model::StackFrame>& stack) {
+  Recovered r;
+  const analyze::LockSite* site = analyze::find_wait_site(stack);
+  LockKind kind = site ? site->kind : LockKind::unknown;
+  if (site) r.mode = site->mode;
+  if (kind == LockKind::percpu_rwsem || (kind == LockKind::unknown && f.rec_head_b && !f.rec_head_a)) {
+    if (f.rec_head_b) r.percpu_lock = f.rec_head_b - off.pcpu_waiters_head;
+    return r;
+  }
+  if (!f.rec_head_a) return r;
+  bool rwsem_waiters = (f.lock_count & 2) != 0;     // RWSEM_FLAG_WAITERS
+  bool mutex_waiters = (f.rec_mutex_owner & 1) != 0;  // MUTEX_FLAG_WAITERS
+  if (kind == LockKind::unknown) kind = rwsem_waiters ? LockKind::rwsem : mutex_waiters ? LockKind::mutex : kind;
+  if (kind == LockKind::rwsem) {
+    r.blocker = (f.rec_head_a - off.rwsem_wait_list) | (r.mode == LockMode::read ? HS_BLOCKER_RWSEM_READER : HS_BLOCKER_RWSEM_WRITER);
+  } else if (kind == LockKind::mutex) {
+    r.blocker = (f.rec_head_a - off.mutex_wait_list) | HS_BLOCKER_MUTEX;
+  } else if (kind == LockKind::semaphore) {
+    r.blocker = (f.rec_head_a - off.sem_wait_list) | HS_BLOCKER_SEM;
+  }
+  return r;
+}
+
 }  // namespace
 
 void build_snapshot(const RawScan& raw, const Kallsyms& syms, model::Snapshot& snap) {
@@ -168,17 +202,38 @@ void build_snapshot(const RawScan& raw, const Kallsyms& syms, model::Snapshot& s
     }
     if (t.state == model::TaskState::stopped) t.stop_reason = "SIGSTOP";
     if (t.state == model::TaskState::traced) t.stop_reason = "ptrace";
-    __u64 lock_addr = f.blocker & ~3ULL;
-    if (f.blocker && lock_addr && t.state == model::TaskState::disk_sleep) {
+    hs_task_full g = f;  // with a recovered blocker when the kernel set none
+    std::string how = "task_struct.blocker";
+    Recovered rec;
+    if (!f.blocker && t.state == model::TaskState::disk_sleep && (f.rec_head_a || f.rec_head_b)) {
+      rec = recover(f, raw.offsets, t.stack);
+      if (rec.blocker) {
+        g.blocker = rec.blocker;
+        if ((rec.blocker & 3) == HS_BLOCKER_MUTEX) g.lock_owner = f.rec_mutex_owner;
+        how = "waiter record on its kernel stack, verified against the lock's wait list";
+      }
+    }
+    __u64 lock_addr = g.blocker & ~3ULL;
+    if (rec.percpu_lock) {
       model::Wait w;
-      __u64 type = f.blocker & 3;
+      w.kind = LockKind::percpu_rwsem;
+      w.mode = LockMode::read;
+      w.lock_addr = rec.percpu_lock;
+      w.confidence = model::Confidence::certain;
+      w.how_found = "wait_queue_entry on its kernel stack, verified against the percpu rw-semaphore's waiters";
+      w.wait_function = "percpu_rwsem_wait";
+      t.wait = w;
+    } else if (g.blocker && lock_addr && t.state == model::TaskState::disk_sleep) {
+      model::Wait w;
+      __u64 type = g.blocker & 3;
       w.kind = type == HS_BLOCKER_MUTEX ? LockKind::mutex : type == HS_BLOCKER_SEM ? LockKind::semaphore : LockKind::rwsem;
       w.mode = type == HS_BLOCKER_RWSEM_READER ? LockMode::read
                : type == HS_BLOCKER_RWSEM_WRITER ? LockMode::write
                                                  : LockMode::exclusive;
       w.lock_addr = lock_addr;
       w.confidence = model::Confidence::certain;
-      w.how_found = "task_struct.blocker";
+      w.how_found = how;
+      if (!f.blocker && rec.mode != LockMode::unknown) w.mode = rec.mode;
       for (const auto& fr : t.stack) {
         if (!fr.symbol.empty() && fr.symbol.find("schedule") == std::string::npos &&
             fr.symbol.find("slowpath") == std::string::npos && fr.symbol.find("down_") != 0 &&
@@ -189,9 +244,9 @@ void build_snapshot(const RawScan& raw, const Kallsyms& syms, model::Snapshot& s
       }
       if (lock_addr == f.mmap_lock_addr) w.lock_name = "mmap_lock";
       t.wait = w;
-      if (!locks.count(lock_addr)) locks.emplace(lock_addr, lock_from_blocker(f, by_addr));
+      if (!locks.count(lock_addr)) locks.emplace(lock_addr, lock_from_blocker(g, by_addr));
       // Inode candidate: valid when its i_sb is a known super_block.
-      if (w.kind == LockKind::rwsem && sb_addrs.count(f.cand_inode_sb)) {
+      if (w.kind == LockKind::rwsem && sb_addrs.count(g.cand_inode_sb)) {
         bool dup = false;
         for (const auto& i : snap.inodes) dup |= i.addr == f.cand_inode;
         if (!dup)

@@ -84,6 +84,7 @@ Status collect_bpf(model::Snapshot& snap, const Kallsyms& syms) {
   for (__u32 i = 0; i < skel->bss->nr_uffd_waits && i < HS_MAX_UFFD_WAITS; ++i)
     raw.uffd_waits.push_back(skel->bss->uffd_waits[i]);
   raw.dropped = skel->bss->dropped;
+  raw.offsets = skel->bss->offsets;
   if (!skel->bss->sb_walk_done) snap.notes.push_back("super_block list not walked (scanning thread not visited)");
 
   // Pass 2: full records for owners, FUSE daemons and uffd handlers that are not blocked.
