@@ -139,9 +139,10 @@ Comparison compare_fingerprints(const std::vector<Fingerprint>& good,
   for (auto& [name, d] : data) {
     if (d.good.empty() || d.bad.empty()) {
       bool neither = d.good.empty() && d.bad.empty();
-      const std::string& reason = d.good.empty() ? d.good_missing : d.bad_missing;
+      std::string reason = d.good.empty() ? d.good_missing : d.bad_missing;
+      if (reason.empty() && neither) reason = d.bad_missing;
       std::string why =
-          neither ? "missing on both sides"
+          neither ? std::string("no value on either side")
                   : fmt::format("no value on the {} side", d.good.empty() ? "good" : "bad");
       if (!reason.empty()) why += ": " + reason;
       result.not_comparable.push_back({name, why});

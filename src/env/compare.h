@@ -47,13 +47,14 @@ struct Unseparated {
   std::string why;  ///< "x86_64 on both sides", "missing on every good file: <reason>"
 };
 
-/// The ranking.
+/// The ranking of every attribute seen in the inputs.
 struct Comparison {
   std::vector<Separator> ranked;  ///< exact separators first, then by p_value, then separation
   std::vector<Unseparated> no_separation;
   std::vector<Unseparated> not_comparable;
 };
 
+/// Tuning for compare_fingerprints().
 struct CompareOptions {
   /// Observations needed on each side before a perfect split counts as exact (a split of 1 bad
   /// against 2 good machines is as likely to be chance as not).

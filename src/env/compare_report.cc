@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 namespace hangscope::env {
@@ -25,7 +26,7 @@ std::string values_line(const std::vector<std::string>& vs, size_t limit = 10) {
   for (size_t i = 0; i < vs.size() && i < limit; ++i) {
     out += (i ? ", " : "") + escape_control(vs[i]);
   }
-  if (vs.size() > limit) out += fmt::format(", ... ({} values)", vs.size());
+  if (vs.size() > limit) out += fmt::format(", ... ({} in all)", vs.size());
   return out.empty() ? "-" : out;
 }
 
@@ -70,16 +71,19 @@ std::string render_comparison_text(const Comparison& c, const CompareInputs& in,
     }
   }
   if (!c.not_comparable.empty()) {
+    // Grouped by reason: fingerprints of different origins share few attributes.
+    std::map<std::string, std::vector<std::string>> by_why;
+    for (const auto& u : c.not_comparable) by_why[u.why].push_back(u.attribute);
     out += "\nNot comparable:\n";
-    for (const auto& u : c.not_comparable) {
-      out += fmt::format("  {}: {}\n", escape_control(u.attribute), escape_control(u.why));
+    for (const auto& [why, attrs] : by_why) {
+      out += fmt::format("  {}: {}\n", values_line(attrs, 6), escape_control(why));
     }
   }
   return out;
 }
 
 std::string render_comparison_json(const Comparison& c, const CompareInputs& in) {
-  using nlohmann::json;
+  using json = nlohmann::ordered_json;  // "schema" first
   json ranked = json::array();
   int rank = 0;
   for (const auto& s : c.ranked) {

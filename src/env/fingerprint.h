@@ -31,10 +31,15 @@ struct AttrValue {
   std::string reason;               ///< why it is missing (kMissing only)
   std::string source;               ///< where it came from ("/proc/modules"); may be empty
 
+  /// One string value.
   static AttrValue scalar(std::string v, std::string source = {});
+  /// One integer value, written as a JSON number (MiB, counts, sysctl values).
   static AttrValue number(long long v, std::string source = {});
+  /// Values present together on one machine (modules, fs types).
   static AttrValue set(std::vector<std::string> vs, std::string source = {});
+  /// Not collected, with the reason ("no /sys/class/dmi/id/ ...").
   static AttrValue missing(std::string why);
+  /// False for kMissing.
   bool known() const { return kind != AttrKind::kMissing; }
 };
 

@@ -12,6 +12,8 @@
 
 namespace hangscope::env {
 
+/// Everything env collect reads from the machine. Implementations never block unboundedly on
+/// child programs; file reads are plain reads of /proc, /sys and a few small files under /etc.
 class System {
  public:
   virtual ~System() = default;

@@ -151,6 +151,17 @@ TEST(Compare, MissingAttributesAreNotComparableWithTheReason) {
   EXPECT_NE(c.not_comparable[0].why.find("no /sys/class/dmi/id/"), std::string::npos);
 }
 
+TEST(CompareReport, NotComparableAttributesAreGroupedByReason) {
+  Fingerprint g = machine("5.0", {});
+  g.attrs["product.name"] = AttrValue::missing("no DMI");
+  g.attrs["product.vendor"] = AttrValue::missing("no DMI");
+  Fingerprint b = machine("5.3", {});
+  std::string text = render_comparison_text(compare_fingerprints({g}, {b}), {{"g"}, {"b"}});
+  EXPECT_NE(text.find("  product.name, product.vendor: no value on either side: no DMI\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(Compare, EmptyInputsGiveAnEmptyRanking) {
   Comparison c = compare_fingerprints({}, {});
   EXPECT_TRUE(c.ranked.empty());
