@@ -11,6 +11,8 @@
 #include <cstring>
 #include <thread>
 
+#include "demo/emergency.h"
+
 namespace hangscope::demo {
 namespace {
 
@@ -109,6 +111,9 @@ Status wait_for_task(pid_t pid, const TaskExpectation& want, Millis timeout) {
   Deadline deadline(timeout);
   std::string last = "nothing";
   for (;;) {
+    if (int sig = emergency::interrupted()) {
+      return make_error(fmt::format("interrupted by signal {} while waiting for pid {}", sig, pid));
+    }
     auto stat = read_task_stat(pid);
     if (!stat) {
       return make_error(fmt::format("pid {} exited while expected in state {}", pid, want.states));

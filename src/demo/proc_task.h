@@ -49,7 +49,8 @@ struct TaskExpectation {
 bool task_matches(const TaskStat& stat, std::string_view wchan, const TaskExpectation& want);
 
 /// Polls /proc every 2 ms until the task matches `want`. Fails (naming the pid, what it expected
-/// and what it last saw) when the deadline passes or the task exits first.
+/// and what it last saw) when the deadline passes or the task exits first, and at once after
+/// SIGINT/SIGTERM/SIGHUP (see emergency::interrupted()).
 Status wait_for_task(pid_t pid, const TaskExpectation& want, Millis timeout);
 
 /// Pids of every process on the machine sleeping in one of `wchans` (any state but R),

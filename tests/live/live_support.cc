@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <set>
 
@@ -161,7 +163,7 @@ std::set<pid_t>& started() {
 /// left alive (in D or otherwise) and that no child of ours is left.
 class LiveEnvironment : public testing::Environment {
  public:
-  void SetUp() override { demo::emergency::install_signal_handlers(/*reraise=*/true); }
+  void SetUp() override { demo::emergency::install_signal_handlers(/*reraise=*/false); }
   void TearDown() override {
     demo::emergency::release_all();
     for (pid_t pid : started()) {
@@ -176,6 +178,24 @@ class LiveEnvironment : public testing::Environment {
     }
   }
 };
+
+/// On SIGINT/SIGTERM/SIGHUP the handler has already released every hang (abort knobs, thaw,
+/// kills); the running test then fails fast and its fixture cleans up (reap, unmount, detach,
+/// remove temp files) in TearDown. This stops the run right after that test.
+class StopWhenInterrupted : public testing::EmptyTestEventListener {
+  void OnTestEnd(const testing::TestInfo& info) override {
+    if (int sig = demo::emergency::interrupted()) {
+      std::fprintf(stderr, "interrupted by signal %d during %s.%s; hangs released, stopping\n", sig,
+                   info.test_suite_name(), info.name());
+      std::_Exit(128 + sig);
+    }
+  }
+};
+
+[[maybe_unused]] const bool g_listener = [] {
+  testing::UnitTest::GetInstance()->listeners().Append(new StopWhenInterrupted);
+  return true;
+}();
 
 [[maybe_unused]] testing::Environment* const g_env =
     testing::AddGlobalTestEnvironment(new LiveEnvironment);
