@@ -1,9 +1,11 @@
 // End to end: the built hangscope binary, `env collect` on this machine and `env compare`.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "env/fingerprint.h"
 #include "env/run_bounded.h"
@@ -43,6 +45,44 @@ TEST(EnvCli, CollectOnThisMachineMatchesUname) {
     ASSERT_NE(a, nullptr) << name;
     EXPECT_TRUE(a->known() || !a->reason.empty()) << name;
   }
+}
+
+// A runtime binary that hangs is killed after 2 s and recorded as missing; one that prints no
+// version is recorded with its output. Both are shell scripts found first in PATH.
+TEST(EnvCli, HangingOrBrokenRuntimeBinariesAreBounded) {
+  std::string dir = ::testing::TempDir() + "env-fakebin-" + std::to_string(getpid());
+  ASSERT_EQ(mkdir(dir.c_str(), 0755), 0);
+  auto script = [&](const std::string& name, const std::string& body) {
+    std::string path = dir + "/" + name;
+    FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fprintf(f, "#!/bin/sh\n%s\n", body.c_str());
+    std::fclose(f);
+    chmod(path.c_str(), 0755);
+  };
+  script("docker", "sleep 30");
+  script("podman", "echo 'Error: cannot connect' >&2; exit 125");
+  const char* path = std::getenv("PATH");
+  std::string out = dir + "/fp.json";
+  auto r = run_bounded({"env", "PATH=" + dir + ":" + (path ? path : "/usr/bin:/bin"), HANGSCOPE_BIN,
+                        "env", "collect", "-o", out},
+                       milliseconds(30000));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->exit_code, 0) << r->output;
+  auto fp = load_fingerprint(out);
+  ASSERT_TRUE(fp.ok()) << fp.error().message;
+  const AttrValue* docker = fp->find("container.docker.version");
+  ASSERT_NE(docker, nullptr);
+  EXPECT_FALSE(docker->known());
+  EXPECT_NE(docker->reason.find("no answer in 2000 ms (killed)"), std::string::npos)
+      << docker->reason;
+  const AttrValue* podman = fp->find("container.podman.version");
+  ASSERT_NE(podman, nullptr);
+  EXPECT_FALSE(podman->known());
+  EXPECT_NE(podman->reason.find("exit 125"), std::string::npos) << podman->reason;
+  EXPECT_NE(podman->reason.find("Error: cannot connect"), std::string::npos) << podman->reason;
+  for (const char* f : {"/docker", "/podman", "/fp.json"}) std::remove((dir + f).c_str());
+  rmdir(dir.c_str());
 }
 
 TEST(EnvCli, CollectToStdoutIsAFingerprint) {

@@ -89,6 +89,27 @@ TEST(Compare, SeenListEqualsOneFilePerListedValue) {
   }
 }
 
+// A machine file mixes with group files: the reproduction machine (VirtualBox, 5.3.0-51) is bad.
+TEST(Compare, ReproductionMachineJoinsTheBadGroup) {
+  Comparison c = compare_fingerprints({load("seed/good.json")},
+                                      {load("seed/bad.json"), load("seed/repro-vbox.json")});
+  ASSERT_FALSE(c.ranked.empty());
+  const Separator& top = c.ranked.front();
+  EXPECT_EQ(top.text(), "kernel.release >= 5.3");
+  EXPECT_EQ(top.bad_hits, 3);
+  EXPECT_EQ(top.bad_total, 3);
+  EXPECT_EQ(top.good_hits, 1);
+  EXPECT_NEAR(top.p_value, 4.0 / 84.0, 1e-9);
+  // "VBox" is now on both sides, so product loses its best value to a bad-only one.
+  for (const auto& s : c.ranked) {
+    if (s.attribute == "product") EXPECT_NE(s.operand, "VBox");
+  }
+  // virt.vm exists only in the machine file: not comparable, not a crash.
+  bool listed = false;
+  for (const auto& u : c.not_comparable) listed = listed || u.attribute == "virt.vm";
+  EXPECT_TRUE(listed);
+}
+
 TEST(Compare, MinSupportOneMakesTheSingleRamValueExact) {
   Comparison c = seed_comparison({.min_support = 1});
   ASSERT_FALSE(c.ranked.empty());
