@@ -13,8 +13,8 @@ void LogParser::feed(std::string_view raw, bool truncated) {
   ++digest_.lines;
   if (truncated) ++digest_.truncated_lines;
   LogLine line = strip_prefix(raw);
-  OopsGroup group = find_oops_header(line.text);
-  splitter_.feed(line, group, line_no_);
+  LineScan scan = scan_line(line.text);
+  splitter_.feed(line, scan, line_no_);
   if (!opts_.titles_only) tasks_.feed(line, digest_);
 }
 

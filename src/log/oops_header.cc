@@ -2,7 +2,10 @@
 
 #include <array>
 #include <bitset>
+#include <cstdint>
 #include <cstring>
+#include <iterator>
+#include <vector>
 
 namespace hangscope::log {
 
@@ -46,15 +49,42 @@ constexpr Header kHeaders[] = {
     {"panic:", OopsGroup::panic},
 };
 
-// Bit set of the first two bytes of every header literal: a cheap per-position prefilter.
-struct PairTable {
-  std::bitset<65536> bits;
-  PairTable() {
-    for (const Header& h : kHeaders)
-      bits.set(static_cast<unsigned char>(h.text[0]) << 8 | static_cast<unsigned char>(h.text[1]));
+// Pseudo-headers that do not start a report but cut a console report (syzkaller's
+// infoMessagesWithStack); scanned together with the headers.
+constexpr std::string_view kInfoMessages[] = {
+    "vmalloc: allocation failure:",
+    "FAULT_INJECTION: forcing a failure",
+    "FAULT_FLAG_ALLOW_RETRY missing",
+};
+
+std::uint32_t load32(const char* p) {
+  std::uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+std::uint32_t bloom_slot(std::uint32_t w) { return (w * 0x9E3779B1u) >> 16; }
+
+// A 64K-bit filter over the first four bytes of every literal: one multiply and one bit test
+// per byte of input; a hit is verified against the literals.
+struct Needles {
+  std::bitset<65536> bloom;
+  struct Entry {
+    std::uint32_t prefix;
+    std::uint16_t index;  // < size(kHeaders): header; else info message
+  };
+  std::vector<Entry> entries;
+  Needles() {
+    for (std::size_t i = 0; i < std::size(kHeaders); ++i) add(kHeaders[i].text, i);
+    for (std::size_t i = 0; i < std::size(kInfoMessages); ++i)
+      add(kInfoMessages[i], std::size(kHeaders) + i);
+  }
+  void add(std::string_view lit, std::size_t index) {
+    std::uint32_t w = load32(lit.data());
+    bloom.set(bloom_slot(w));
+    entries.push_back({w, static_cast<std::uint16_t>(index)});
   }
 };
-const PairTable kPairs;
+const Needles kNeedles;
 
 bool contains(std::string_view s, std::string_view what) {
   return s.find(what) != std::string_view::npos;
@@ -144,33 +174,83 @@ bool suppressed(OopsGroup g, std::string_view s) {
 
 }  // namespace
 
-OopsGroup find_oops_header(std::string_view text, std::size_t* offset) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+namespace {
+
+// " func+0x1c/0x30 [mod]" (optionally "? "-prefixed): a whole line that is one stack frame
+// cannot hold a header.
+bool is_plain_frame(std::string_view t) {
+  std::size_t i = 0;
+  while (i < t.size() && t[i] == ' ') ++i;
+  if (i == 0) return false;
+  if (t.substr(i, 2) == "? ") i += 2;
+  std::size_t b = i;
+  auto ident = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.';
+  };
+  auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+  while (i < t.size() && ident(t[i])) ++i;
+  if (i == b || t.substr(i, 3) != "+0x") return false;
+  i += 3;
+  while (i < t.size() && hex(t[i])) ++i;
+  if (t.substr(i, 3) == "/0x") {
+    i += 3;
+    while (i < t.size() && hex(t[i])) ++i;
+  }
+  if (i == t.size()) return true;
+  if (t.substr(i, 2) != " [" || t.back() != ']') return false;
+  for (std::size_t k = i + 2; k + 1 < t.size(); ++k)
+    if (!ident(t[k]) && t[k] != ' ' && t[k] != '-') return false;
+  return true;
+}
+
+}  // namespace
+
+LineScan scan_line(std::string_view text) {
+  LineScan out;
   std::size_t n = text.size();
-  if (n < 4) return OopsGroup::none;
-  // Prefilter: is any header's first byte pair present at all?
-  bool any = false;
-  for (std::size_t i = 0; i + 1 < n; ++i) {
-    if (kPairs.bits.test(p[i] << 8 | p[i + 1])) {
-      any = true;
-      break;
+  if (n < 4 || is_plain_frame(text)) return out;
+  const char* p = text.data();
+  constexpr std::size_t kNone = SIZE_MAX;
+  std::size_t best = kNone;  // lowest kHeaders index found
+  for (std::size_t i = 0; i + 4 <= n; ++i) {
+    std::uint32_t w = load32(p + i);
+    if (!kNeedles.bloom.test(bloom_slot(w))) [[likely]]
+      continue;
+    for (const auto& e : kNeedles.entries) {
+      if (e.prefix != w) continue;
+      if (e.index >= std::size(kHeaders)) {
+        std::string_view lit = kInfoMessages[e.index - std::size(kHeaders)];
+        if (text.substr(i, lit.size()) == lit) out.info_message = true;
+        continue;
+      }
+      if (e.index < best && text.substr(i, kHeaders[e.index].text.size()) == kHeaders[e.index].text)
+        best = e.index;
     }
   }
-  if (!any) return OopsGroup::none;
-  // Groups in order: the first group whose literal occurs (and is not suppressed) wins.
+  if (best == kNone) return out;
+  // Group order decides; a suppressed group lets the next one win (rare: the slow path).
   OopsGroup last = OopsGroup::none;
-  for (const Header& h : kHeaders) {
-    if (h.group == last) continue;  // a second literal of an already-suppressed group
+  for (std::size_t k = best; k < std::size(kHeaders); ++k) {
+    const Header& h = kHeaders[k];
+    if (h.group == last) continue;
     std::size_t at = text.find(h.text);
     if (at == std::string_view::npos) continue;
     if (suppressed(h.group, text)) {
       last = h.group;
       continue;
     }
-    if (offset) *offset = at;
-    return h.group;
+    out.group = h.group;
+    out.offset = at;
+    return out;
   }
-  return OopsGroup::none;
+  return out;
+}
+
+OopsGroup find_oops_header(std::string_view text, std::size_t* offset) {
+  LineScan s = scan_line(text);
+  if (offset && s.group != OopsGroup::none) *offset = s.offset;
+  return s.group;
 }
 
 std::string_view oops_header_text(OopsGroup g) {

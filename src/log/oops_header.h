@@ -47,6 +47,17 @@ enum class OopsGroup : std::uint8_t {
 /// a mutex ...") also give none: they belong to the hung-task report before them.
 OopsGroup find_oops_header(std::string_view text, std::size_t* offset = nullptr);
 
+/// What one pass over a line found: its header group (with suppressions applied) and whether
+/// it is an info message with a stack (is_info_message_with_stack).
+struct LineScan {
+  OopsGroup group = OopsGroup::none;
+  std::size_t offset = 0;
+  bool info_message = false;
+};
+
+/// One pass over `text` (cheap for ordinary lines: about one multiply per byte).
+LineScan scan_line(std::string_view text);
+
 /// The literal header text of a group ("BUG:").
 std::string_view oops_header_text(OopsGroup g);
 

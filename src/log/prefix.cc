@@ -35,14 +35,14 @@ constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
 bool is_month(std::string_view s) {
-  if (s.size() < 4 || s[3] != ' ') return false;
+  if (s.size() < 4 || s[3] != ' ' || s[0] < 'A' || s[0] > 'S') return false;
   for (const char* m : kMonths)
     if (std::memcmp(s.data(), m, 3) == 0) return true;
   return false;
 }
 
 bool is_day(std::string_view s) {
-  if (s.size() < 4 || s[3] != ' ') return false;
+  if (s.size() < 4 || s[3] != ' ' || s[0] < 'F' || s[0] > 'W') return false;
   for (const char* d : kDays)
     if (std::memcmp(s.data(), d, 3) == 0) return true;
   return false;

@@ -10,8 +10,12 @@ namespace {
 
 // "? func" frames (x86: "[<pc>] ? func", " ? func"; powerpc: "... (unreliable)").
 bool is_questionable(std::string_view t) {
-  if (contains(t, "<EOI>")) return false;
-  return contains(t, " ? ") || t.starts_with("? ") || t.ends_with(" (unreliable)");
+  if (t.ends_with(" (unreliable)")) return !contains(t, "<EOI>");
+  std::size_t q = t.find('?');
+  if (q == std::string_view::npos) return false;
+  bool frame = (q == 0 || t[q - 1] == ' ') && q + 1 < t.size() && t[q + 1] == ' ';
+  if (!frame) frame = contains(t.substr(q + 1), " ? ");
+  return frame && !contains(t, "<EOI>");
 }
 
 bool is_console(const LineContext& c) {
@@ -31,16 +35,17 @@ bool ReportSplitter::accepts(const Open& o, const LineContext& ctx) {
   return o.cpu_traceback && ctx.kind == ContextKind::cpu;
 }
 
-void ReportSplitter::feed(const LogLine& line, OopsGroup group, std::uint64_t line_no) {
+void ReportSplitter::feed(const LogLine& line, const LineScan& scan, std::uint64_t line_no) {
   std::string_view t = line.text;
-  if (group != OopsGroup::none || is_info_message_with_stack(t)) {
+  OopsGroup group = scan.group;
+  if (group != OopsGroup::none || scan.info_message) {
     bool continuation = group != OopsGroup::none && continues_report(t);
     bool absorbed = false;
     for (std::size_t i = 0; i < open_.size();) {
       Open& o = open_[i];
       bool same = accepts(o, line.context);
       if (continuation && same) {
-        append(o, line, line_no);
+        append(o, line, group, line_no);
         absorbed = true;
         ++i;
         continue;
@@ -49,7 +54,7 @@ void ReportSplitter::feed(const LogLine& line, OopsGroup group, std::uint64_t li
         if (same && !is_console(o.report.context) && !o.has_trace) {
           // syzkaller reads a caller-id report to the end of its context: a report that has
           // not printed its stack yet takes it from the report that follows.
-          append(o, line, line_no);
+          append(o, line, group, line_no);
           ++i;
           continue;
         }
@@ -65,7 +70,7 @@ void ReportSplitter::feed(const LogLine& line, OopsGroup group, std::uint64_t li
   for (std::size_t i = 0; i < open_.size();) {
     Open& o = open_[i];
     if (accepts(o, line.context)) {
-      append(o, line, line_no);
+      append(o, line, group, line_no);
       if (o.report.lines.size() >= kMaxReportLines) {
         o.report.truncated = true;
         close(i);
@@ -96,23 +101,24 @@ void ReportSplitter::start(const LogLine& line, OopsGroup group, std::uint64_t l
   o.report.seq = next_seq_++;
   open_.push_back(std::move(o));
   Open& added = open_.back();
-  append(added, line, line_no);
+  append(added, line, group, line_no);
 }
 
-void ReportSplitter::append(Open& o, const LogLine& line, std::uint64_t line_no) {
+void ReportSplitter::append(Open& o, const LogLine& line, OopsGroup group, std::uint64_t line_no) {
   o.last_line = line_no;
   if (o.skip_rest) return;
   std::string_view t = line.text;
   bool is_first = o.report.lines.empty();
-  if (!is_first && contains(t, "Disabling lock debugging due to kernel taint")) return;
+  if (!is_first && t.starts_with("Disabling lock debugging due to kernel taint")) return;
   bool questionable = !is_first && is_questionable(t);
   if (!o.has_trace && !is_first && is_stack_start(t)) o.has_trace = true;
   if (!questionable) ++o.text_lines;
   if (!is_first && !questionable) {
-    if (contains(t, "Sending NMI from CPU")) {
+    if (t.starts_with("Sending NMI from CPU")) {
       o.cpu_traceback = true;
-    } else if (contains(t, "Kernel panic - not syncing") ||
-               contains(t, "WARNING: possible circular locking dependency detected")) {
+    } else if ((group == OopsGroup::kernel_panic && contains(t, "Kernel panic - not syncing")) ||
+               (group == OopsGroup::warning &&
+                contains(t, "WARNING: possible circular locking dependency detected"))) {
       std::size_t min_lines = contains(o.report.line(0), "BUG: KMSAN:") ? 16 : 22;
       if (o.text_lines > min_lines) {
         o.skip_rest = true;

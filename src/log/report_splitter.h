@@ -52,8 +52,8 @@ class ReportSplitter {
   using Sink = std::function<void(RawReport&)>;
   explicit ReportSplitter(Sink sink) : sink_(std::move(sink)) {}
 
-  /// Feeds one line; `group` is find_oops_header(line.text) (none for ordinary lines).
-  void feed(const LogLine& line, OopsGroup group, std::uint64_t line_no);
+  /// Feeds one line; `scan` is scan_line(line.text).
+  void feed(const LogLine& line, const LineScan& scan, std::uint64_t line_no);
   /// Closes every open report (end of input).
   void finish();
   /// Reports currently open.
@@ -69,7 +69,7 @@ class ReportSplitter {
     std::uint64_t last_line = 0;
   };
   void start(const LogLine& line, OopsGroup group, std::uint64_t line_no);
-  void append(Open& o, const LogLine& line, std::uint64_t line_no);
+  void append(Open& o, const LogLine& line, OopsGroup group, std::uint64_t line_no);
   void close(std::size_t index);
   void emit_ready();
   static bool accepts(const Open& o, const LineContext& ctx);

@@ -141,8 +141,18 @@ bool is_call_trace_line(std::string_view l) {
 }
 
 bool is_stack_start(std::string_view l) {
-  if (contains(l, "Call Trace") || contains(l, "Call trace") || contains(l, "Allocated:") ||
-      contains(l, "Freed:") || contains(l, "Backtrace:") ||
+  if (!l.empty() && l[0] == ' ') {  // indented: frames, except kmemleak's "  backtrace:"
+    std::size_t i = l.find_first_not_of(' ');
+    if (i == std::string_view::npos) return false;
+    std::string_view r = l.substr(i);
+    if (!r.starts_with("backtrace") && !r.starts_with("Call ")) return false;
+  }
+  for (std::size_t c = l.find('C'); c != std::string_view::npos; c = l.find('C', c + 1)) {
+    std::string_view r = l.substr(c);
+    if (r.starts_with("Call Trace") || r.starts_with("Call trace")) return true;
+  }
+  if (l.find(':') == std::string_view::npos) return false;  // every other start has a colon
+  if (contains(l, "Allocated:") || contains(l, "Freed:") || contains(l, "Backtrace:") ||
       contains(l, "Uninit was stored to memory at"))
     return true;
   for (std::string_view key :
@@ -189,8 +199,7 @@ SkipList::SkipList(std::initializer_list<std::string_view> extra, bool with_comm
 }
 
 bool SkipList::skips(std::string_view f) const {
-  std::string key(f);
-  auto it = cache_.find(key);
+  auto it = cache_.find(f);
   if (it != cache_.end()) return it->second;
   bool r = false;
   for (std::string_view p : exact_) r = r || f == p;
@@ -198,7 +207,7 @@ bool SkipList::skips(std::string_view f) const {
   for (std::string_view p : suffix_) r = r || f.ends_with(p);
   for (std::size_t i = 0; !r && i < substr_.size(); ++i) r = contains(f, substr_[i]);
   if (cache_.size() > 65536) cache_.clear();
-  cache_.emplace(std::move(key), r);
+  cache_.emplace(std::string(f), r);
   return r;
 }
 

@@ -60,7 +60,11 @@ class SkipList {
 
  private:
   std::vector<std::string_view> substr_, prefix_, suffix_, exact_;
-  mutable std::unordered_map<std::string, bool> cache_;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  mutable std::unordered_map<std::string, bool, Hash, std::equal_to<>> cache_;
 };
 
 /// The common skip patterns (syzkaller's stackParams.skipPatterns, expanded to simple forms).

@@ -20,9 +20,13 @@ std::size_t digits_at(const std::string& s, std::size_t i) {
 // none) and may set `keep` (bytes of the match kept in front of the replacement).
 template <typename Match>
 bool replace_pass(std::string& s, std::string_view with, Match match) {
-  std::string out;
-  bool changed = false;
   std::size_t i = 0;
+  for (std::size_t k = 0;; ++i) {  // fast path: no match, no copy
+    if (i == s.size()) return false;
+    if (match(s, i, k)) break;
+  }
+  std::string out(s, 0, i);
+  bool changed = false;
   while (i < s.size()) {
     std::size_t keep = 0;
     std::size_t len = match(s, i, keep);

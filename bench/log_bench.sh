@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Throughput of `hangscope log --titles` against `grep -c BUG` on the same >= 256 MiB log, built
+# by concatenating the shared corpus logs; both timed in this run (best of 3, warm page cache).
+# Also checks that max RSS does not grow with the input size (64 MiB vs 256 MiB).
+# Usage: bench/log_bench.sh [BUILD_DIR] [MiB]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build}
+mib=${2:-256}
+bin=$build/hangscope
+shared=${HANGSCOPE_SHARED_DIR:-$here/../shared}
+[ -x "$bin" ] || { echo "log_bench: $bin not built" >&2; exit 2; }
+work=$(mktemp -d /tmp/hangscope-log-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# One copy of every corpus log (the syzkaller files without their headers), then doubling.
+unit=$work/unit.log
+for f in "$shared"/syzkaller/linux/report/*; do sed '1,/^$/d' "$f"; done > "$unit"
+cat "$shared"/seed-case/*.dmesg "$shared"/hangs-6.18/*.dmesg >> "$unit"
+build_log() {  # build_log OUT MIB
+  local out=$1 want=$(( $2 * 1024 * 1024 ))
+  cp "$unit" "$out"
+  while [ "$(stat -c %s "$out")" -lt "$want" ]; do cat "$out" "$out" > "$out.2"; mv "$out.2" "$out"; done
+}
+big=$work/big.log
+small=$work/small.log
+build_log "$big" "$mib"
+build_log "$small" $(( mib / 4 ))
+size=$(stat -c %s "$big")
+cat "$big" > /dev/null
+
+# best CMD...: the best of 3 runs as "CPU_SECONDS WALL_SECONDS" (CPU = user + sys). The
+# machine may be shared: CPU time is the robust figure, wall time is printed too.
+best() {
+  local b_cpu=999999 b_wall=999999
+  for _ in 1 2 3; do
+    local r
+    r=$( { /usr/bin/time -f "%U %S %e" "$@" > "$work/out"; } 2>&1 | tail -1)
+    b_cpu=$(echo "$r $b_cpu" | awk '{c=$1+$2; print (c<$4)?c:$4}')
+    b_wall=$(echo "$r $b_wall" | awk '{print ($3<$4)?$3:$4}')
+  done
+  echo "$b_cpu $b_wall"
+}
+mbs() { echo "$size $1" | awk '{t=($2>0.005)?$2:0.005; printf "%.0f", $1/1048576/t}'; }
+set +e
+read -r c_hs w_hs < <(best "$bin" log --titles "$big")
+read -r c_grep w_grep < <(best grep -c BUG "$big")
+read -r c_full w_full < <(best "$bin" log "$big")
+set -e
+echo "input: $(( size / 1048576 )) MiB ($(wc -l < "$big") lines, $("$bin" log --titles "$big" | wc -l) reports)"
+echo "hangscope log --titles: $(mbs "$c_hs") MB/s CPU (${c_hs} s), wall ${w_hs} s"
+echo "grep -c BUG:            $(mbs "$c_grep") MB/s CPU (${c_grep} s), wall ${w_grep} s"
+echo "ratio (hangscope/grep): $(echo "$c_grep $c_hs" | awk '{g=($1>0.005)?$1:0.005; printf "%.3f", g/$2}') by CPU time, $(echo "$w_grep $w_hs" | awk '{printf "%.3f", $1/$2}') by wall time (goal >= 0.5)"
+echo "hangscope log (full analysis): $(mbs "$c_full") MB/s CPU (${c_full} s)"
+
+rss() {  # max RSS in KiB of `hangscope log --titles FILE`
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -v "$bin" log --titles "$1" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ {print $2}'
+  else
+    python3 -c 'import resource,subprocess,sys; subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$bin" log --titles "$1"
+  fi
+}
+echo "max RSS: $(rss "$small") KiB on $(( $(stat -c %s "$small") / 1048576 )) MiB, $(rss "$big") KiB on $(( size / 1048576 )) MiB"
+echo "max RSS of the full analysis: $(/usr/bin/time -v "$bin" log "$big" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ {print $2}') KiB on $(( size / 1048576 )) MiB"
