@@ -41,7 +41,8 @@ struct TitleFormat {
 /// The formats of `g`, in priority order (empty for groups whose title is the raw line).
 std::span<const TitleFormat> formats_for(OopsGroup g);
 
-std::span<const TitleFormat> bug_formats();
+std::span<const TitleFormat> bug_formats();  // sanitizer_formats() first
+std::span<const TitleFormat> sanitizer_formats();
 std::span<const TitleFormat> warning_formats();
 std::span<const TitleFormat> info_formats();
 std::span<const TitleFormat> misc_formats(OopsGroup g);
