@@ -7,10 +7,6 @@
 #include <cstring>
 
 namespace hangscope::ftrace {
-namespace {
-constexpr size_t kChunk = 1 << 20;
-}
-
 Result<LineReader> LineReader::open(const std::string& path) {
   if (path == "-") return LineReader(0, "<stdin>");
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -20,8 +16,12 @@ Result<LineReader> LineReader::open(const std::string& path) {
   return r;
 }
 
-LineReader::LineReader(int fd, std::string name)
-    : fd_(fd), name_(std::move(name)), buf_(kChunk + kMaxLine + 1) {}
+LineReader::LineReader(int fd, std::string name, size_t chunk)
+    : fd_(fd),
+      name_(std::move(name)),
+      buf_(new char[chunk + kMaxLine + 1]),
+      cap_(chunk + kMaxLine + 1),
+      chunk_(chunk) {}
 
 LineReader::LineReader(LineReader&& o) noexcept
     : fd_(o.fd_),
@@ -30,6 +30,8 @@ LineReader::LineReader(LineReader&& o) noexcept
       name_(std::move(o.name_)),
       error_(std::move(o.error_)),
       buf_(std::move(o.buf_)),
+      cap_(o.cap_),
+      chunk_(o.chunk_),
       begin_(o.begin_),
       end_(o.end_),
       line_no_(o.line_no_),
@@ -45,14 +47,14 @@ LineReader::~LineReader() {
 bool LineReader::fill() {
   if (eof_) return false;
   if (begin_ > 0) {
-    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
   }
-  size_t room = buf_.size() - end_;
+  size_t room = cap_ - end_;
   if (room == 0) return false;
   for (;;) {
-    ssize_t n = ::read(fd_, buf_.data() + end_, room < kChunk ? room : kChunk);
+    ssize_t n = ::read(fd_, buf_.get() + end_, room < chunk_ ? room : chunk_);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       error_ = name_ + ": read failed: " + std::strerror(errno);
@@ -72,7 +74,7 @@ bool LineReader::fill() {
 bool LineReader::next(std::string_view& line, bool& overlong) {
   overlong = false;
   for (;;) {
-    const char* b = buf_.data() + begin_;
+    const char* b = buf_.get() + begin_;
     size_t avail = end_ - begin_;
     const char* nl = static_cast<const char*>(std::memchr(b, '\n', avail));
     if (nl) {
@@ -96,27 +98,27 @@ bool LineReader::next(std::string_view& line, bool& overlong) {
       begin_ = end_ = 0;
       for (;;) {
         if (!fill()) break;
-        const char* p = static_cast<const char*>(std::memchr(buf_.data(), '\n', end_));
+        const char* p = static_cast<const char*>(std::memchr(buf_.get(), '\n', end_));
         if (p) {
-          begin_ = static_cast<size_t>(p - buf_.data()) + 1;
+          begin_ = static_cast<size_t>(p - buf_.get()) + 1;
           break;
         }
         begin_ = end_ = 0;
       }
-      // Put the head in front of the unread bytes (tail <= kChunk, so both fit).
+      // Put the head in front of the unread bytes (tail <= chunk_, so both fit).
       size_t tail = end_ - begin_;
-      std::memmove(buf_.data() + kMaxLine, buf_.data() + begin_, tail);
-      std::memcpy(buf_.data(), keep.data(), kMaxLine);
+      std::memmove(buf_.get() + kMaxLine, buf_.get() + begin_, tail);
+      std::memcpy(buf_.get(), keep.data(), kMaxLine);
       begin_ = kMaxLine;
       end_ = kMaxLine + tail;
-      line = std::string_view(buf_.data(), kMaxLine);
+      line = std::string_view(buf_.get(), kMaxLine);
       ++line_no_;
       return true;
     }
     if (!fill()) {
       if (end_ > begin_) {  // last line without a newline
         size_t len = end_ - begin_;
-        line = std::string_view(buf_.data() + begin_, len);
+        line = std::string_view(buf_.get() + begin_, len);
         if (len > 0 && line.back() == '\r') line.remove_suffix(1);
         begin_ = end_;
         ++line_no_;

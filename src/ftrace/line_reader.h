@@ -3,9 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "core/result.h"
 
@@ -19,8 +19,8 @@ class LineReader {
 
   /// Opens `path` ("-" = standard input). Error: one line naming the path and errno text.
   static Result<LineReader> open(const std::string& path);
-  /// Reads from an already open descriptor (not closed by the reader).
-  explicit LineReader(int fd, std::string name);
+  /// Reads from an already open descriptor (not closed by the reader), `chunk` bytes per read.
+  explicit LineReader(int fd, std::string name, size_t chunk = 1 << 20);
   LineReader(LineReader&& other) noexcept;
   LineReader& operator=(LineReader&&) = delete;
   ~LineReader();
@@ -43,7 +43,9 @@ class LineReader {
   bool eof_ = false;
   std::string name_;
   std::string error_;
-  std::vector<char> buf_;
+  std::unique_ptr<char[]> buf_;  ///< kChunk + kMaxLine bytes, not zero-filled
+  size_t cap_ = 0;
+  size_t chunk_ = 0;
   size_t begin_ = 0, end_ = 0;
   uint64_t line_no_ = 0, bytes_ = 0;
 };
