@@ -284,6 +284,8 @@ void build_snapshot(const RawScan& raw, const Kallsyms& syms, model::Snapshot& s
     snap.tasks.push_back(std::move(t));
   }
   for (auto& [addr, l] : locks) snap.locks.push_back(std::move(l));
+  if (!raw.fulls.empty()) snap.kernel.has_blocker_field = raw.fulls.front().has_blocker_field != 0;
+  else snap.kernel.has_blocker_field = Maybe<bool>::unknown("no blocked task to read it from");
 
   std::map<__u64, std::set<int>> fuse, uffd;
   for (const auto& h : raw.holds) (h.kind == 1 ? fuse : uffd)[h.key].insert(static_cast<int>(h.tgid));

@@ -60,7 +60,7 @@ Result<std::string> read_iter(bpf_link* link) {
 
 }  // namespace
 
-Status collect_bpf(model::Snapshot& snap, const Kallsyms& syms) {
+Status collect_bpf(model::Snapshot& snap, const std::function<const Kallsyms&()>& syms) {
   libbpf_set_print(libbpf_print);
   std::unique_ptr<scan_bpf, SkelDeleter> skel(scan_bpf__open());
   if (!skel) return make_error(fmt::format("BPF open failed: {}", last_libbpf_error));
@@ -98,7 +98,8 @@ Status collect_bpf(model::Snapshot& snap, const Kallsyms& syms) {
     decode_task_records(*pass2, second);
     merge_full_records(raw, second, wanted);
   }
-  build_snapshot(raw, syms, snap);
+  static const Kallsyms kNone;
+  build_snapshot(raw, raw.fulls.empty() ? kNone : syms(), snap);
   return Unit{};
 }
 

@@ -79,16 +79,19 @@ Result<model::Snapshot> collect_live(const LiveOptions& options) {
   Status bpf = make_error("disabled by --no-bpf");
   if (options.allow_bpf) {
     Kallsyms syms;
-    if (auto k = Kallsyms::load(); k.ok()) syms = std::move(*k);
-    else snap.notes.push_back("stacks not symbolized: " + k.error().message);
+    bool loaded = false;
+    auto load_syms = [&]() -> const Kallsyms& {
+      if (!loaded) {
+        loaded = true;
+        if (auto k = Kallsyms::load(); k.ok()) syms = std::move(*k);
+        else snap.notes.push_back("stacks not symbolized: " + k.error().message);
+      }
+      return syms;
+    };
     if (::geteuid() != 0) bpf = make_error("not root");
-    else bpf = collect_bpf(snap, syms);
+    else bpf = collect_bpf(snap, load_syms);
     if (bpf.ok()) {
       snap.source = "bpf";
-      snap.kernel.has_blocker_field = false;
-      for (const auto& t : snap.tasks) {
-        if (t.wait.known() && t.wait->how_found == "task_struct.blocker") snap.kernel.has_blocker_field = true;
-      }
     }
   }
   if (!bpf.ok()) {

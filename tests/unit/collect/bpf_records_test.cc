@@ -1,0 +1,129 @@
+// Decoding of scan.bpf.c records, from bytes built here (no BPF, no root).
+#include "collect/bpf_records.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+namespace hangscope::collect {
+namespace {
+
+hs_task_full full(__u32 pid, const char* comm, __u32 state, __u64 addr) {
+  hs_task_full f{};
+  f.b.type = HS_REC_FULL;
+  f.b.pid = f.b.tgid = pid;
+  f.b.state = state;
+  f.b.task_addr = addr;
+  std::strncpy(f.b.comm, comm, sizeof f.b.comm);
+  f.since_ran_ns = 5'000'000'000ull;
+  f.has_blocker_field = 1;
+  return f;
+}
+
+template <typename T>
+void append(std::string& bytes, const T& rec) {
+  bytes.append(reinterpret_cast<const char*>(&rec), sizeof rec);
+}
+
+const Kallsyms kSyms = Kallsyms::parse(
+    "ffffffff81000000 t super_lock\nffffffff81000100 t do_truncate\nffffffff81000200 t do_signal_stop\n"
+    "ffffffff81000300 t percpu_rwsem_wait\nffffffff81000400 t zzz_end\n");
+
+TEST(BpfRecords, BlockerWaitWithLiveWriterOwner) {
+  std::string bytes;
+  auto sync = full(10, "sync", 0x2, 0xa10);
+  sync.blocker = 0x5070 | HS_BLOCKER_RWSEM_READER;
+  sync.lock_owner = 0xb20;  // writer-owned: no flag bits
+  sync.lock_count = 1;      // RWSEM_WRITER_LOCKED
+  sync.owner_pid = 20;
+  sync.b.nr_frames = 1;
+  sync.stack[0] = 0xffffffff81000010;
+  append(bytes, sync);
+  hs_task_brief owner{HS_REC_BRIEF, 20, 20, 0x1, 0, 0, 0, 0, 0xb20, 0, "umount"};
+  append(bytes, owner);
+  bytes += "xyz";  // trailing garbage
+
+  RawScan raw;
+  decode_task_records(bytes, raw);
+  EXPECT_EQ(raw.briefs.size(), 2u);
+  ASSERT_EQ(raw.fulls.size(), 1u);
+  EXPECT_EQ(raw.truncated_bytes, 3u);
+  EXPECT_EQ(tasks_to_follow(raw), std::set<__u32>{20});
+
+  model::Snapshot snap;
+  build_snapshot(raw, kSyms, snap);
+  ASSERT_EQ(snap.tasks.size(), 1u);
+  const auto& t = snap.tasks[0];
+  EXPECT_EQ(t.state, model::TaskState::disk_sleep);
+  EXPECT_DOUBLE_EQ(*t.stuck_seconds, 5.0);
+  ASSERT_TRUE(t.wait.known());
+  EXPECT_EQ(t.wait->kind, model::LockKind::rwsem);
+  EXPECT_EQ(t.wait->mode, model::LockMode::read);
+  EXPECT_EQ(*t.wait->lock_addr, 0x5070u);
+  EXPECT_EQ(t.stack[0].symbol, "super_lock");
+  ASSERT_EQ(snap.locks.size(), 1u);
+  EXPECT_EQ(*snap.locks[0].owner_task, 0xb20u);
+  EXPECT_EQ(snap.locks[0].owner_mode, model::LockMode::write);
+  EXPECT_FALSE(snap.locks[0].reader_owned);
+  EXPECT_EQ(*snap.kernel.has_blocker_field, true);
+}
+
+TEST(BpfRecords, LeftoverReaderBitIsNoOwner) {
+  RawScan raw;
+  auto w = full(30, "w", 0x2, 0xa30);
+  w.blocker = 0x6000 | HS_BLOCKER_RWSEM_WRITER;
+  w.lock_owner = 0xdead0001;  // RWSEM_READER_OWNED, count says no readers
+  w.lock_count = 0x2;         // waiters only
+  raw.fulls.push_back(w);
+  raw.briefs.push_back(w.b);
+  model::Snapshot snap;
+  build_snapshot(raw, kSyms, snap);
+  ASSERT_EQ(snap.locks.size(), 1u);
+  EXPECT_TRUE(snap.locks[0].reader_owned);
+  EXPECT_EQ(*snap.locks[0].owner_task, 0u);
+}
+
+TEST(BpfRecords, RecoveredWaiterRecordGivesTheLock) {
+  RawScan raw;
+  raw.offsets = {0x18, 0x10, 0x8, 0x40};
+  auto t = full(40, "trunc3", 0x102, 0xa40);  // TASK_KILLABLE: no blocker
+  t.rec_head_a = 0x7018;
+  t.lock_owner = 0xb50;
+  t.lock_count = 0x3;  // writer locked + waiters
+  t.b.nr_frames = 1;
+  t.stack[0] = 0xffffffff81000110;  // do_truncate: i_rwsem for write
+  raw.fulls.push_back(t);
+  raw.briefs.push_back(t.b);
+  auto f = full(41, "writer", 0x2, 0xa41);
+  f.rec_head_b = 0x9040;
+  f.b.nr_frames = 1;
+  f.stack[0] = 0xffffffff81000300;  // percpu_rwsem_wait
+  raw.fulls.push_back(f);
+  raw.briefs.push_back(f.b);
+  model::Snapshot snap;
+  build_snapshot(raw, kSyms, snap);
+  ASSERT_EQ(snap.tasks.size(), 2u);
+  const auto& w = *snap.tasks[0].wait;
+  EXPECT_EQ(w.kind, model::LockKind::rwsem);
+  EXPECT_EQ(w.mode, model::LockMode::write);
+  EXPECT_EQ(*w.lock_addr, 0x7000u);
+  EXPECT_NE(w.how_found.find("waiter record"), std::string::npos);
+  const auto& p = *snap.tasks[1].wait;
+  EXPECT_EQ(p.kind, model::LockKind::percpu_rwsem);
+  EXPECT_EQ(*p.lock_addr, 0x9000u);
+}
+
+TEST(BpfRecords, StatesFromKernelWords) {
+  using S = model::TaskState;
+  EXPECT_EQ(task_state_from_kernel(0x2, 0), S::disk_sleep);
+  EXPECT_EQ(task_state_from_kernel(0x102, 0), S::disk_sleep);  // killable
+  EXPECT_EQ(task_state_from_kernel(0x402, 0), S::idle);
+  EXPECT_EQ(task_state_from_kernel(0x4, 0), S::stopped);
+  EXPECT_EQ(task_state_from_kernel(0x8, 0), S::traced);
+  EXPECT_EQ(task_state_from_kernel(0x1, 0), S::sleeping);
+  EXPECT_EQ(task_state_from_kernel(0, 0), S::running);
+  EXPECT_EQ(task_state_from_kernel(0, 0x20), S::zombie);
+}
+
+}  // namespace
+}  // namespace hangscope::collect
