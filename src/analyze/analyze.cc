@@ -40,8 +40,11 @@ Walk walk_chain(const model::Task& start, const SnapshotIndex& idx, const Analyz
     if (!w.known()) {
       c.root.kind = RootKind::unknown;
       c.root.pid = cur->pid;
-      c.root.summary = fmt::format("{} (pid {}) waits on something hangscope does not know ({})", cur->comm,
-                                   cur->pid, cur->stack.empty() ? "no stack" : cur->stack.front().symbol);
+      c.root.summary = cur->stack.empty()
+                           ? fmt::format("{} (pid {}) is blocked, but its kernel stack is not readable (run as root)",
+                                         cur->comm, cur->pid)
+                           : fmt::format("{} (pid {}) waits in {}, which hangscope's knowledge table does not know",
+                                         cur->comm, cur->pid, cur->stack.front().symbol);
       c.root.remedy = fmt::format("cat /proc/{}/stack; hangscope log --kernel", cur->pid);
       return out;
     }

@@ -1,6 +1,7 @@
 #include "collect/live.h"
 
 #include <fmt/format.h>
+#include <dirent.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -28,6 +29,19 @@ void add_kernel_facts(model::Snapshot& snap) {
   }
 }
 
+std::vector<std::uint32_t> list_fuse_connections() {
+  std::vector<std::uint32_t> out;
+  if (DIR* d = ::opendir("/sys/fs/fuse/connections")) {
+    while (dirent* e = ::readdir(d)) {
+      char* end = nullptr;
+      unsigned long v = std::strtoul(e->d_name, &end, 10);
+      if (end && *end == '\0' && e->d_name[0] != '\0') out.push_back(static_cast<std::uint32_t>(v));
+    }
+    ::closedir(d);
+  }
+  return out;
+}
+
 void add_mount_points(model::Snapshot& snap) {
   auto text = read_small_file("/proc/self/mountinfo", 8u << 20);
   if (!text.ok()) {
@@ -47,8 +61,15 @@ void add_mount_points(model::Snapshot& snap) {
     for (const auto& m : mounts) {
       if (m.fs_type.rfind("fuse", 0) == 0 && m.fs_type != "fusectl") fuse_devs[m.dev] = m.mount_point;
     }
-    if (fuse_devs.size() == 1) {
-      snap.fuse_conns[0].id = fuse_devs.begin()->first;
+    std::uint32_t only = fuse_devs.size() == 1 ? fuse_devs.begin()->first : 0;
+    if (fuse_devs.empty()) {
+      // The mount may be detached already (a umount in progress): the connections directory
+      // still lists its connection.
+      auto conns = list_fuse_connections();
+      if (conns.size() == 1) only = conns.front();
+    }
+    if (only != 0) {
+      snap.fuse_conns[0].id = only;
       snap.fuse_conns[0].abort_path = fmt::format("/sys/fs/fuse/connections/{}/abort", snap.fuse_conns[0].id);
     } else {
       snap.fuse_conns.clear();

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "collect/proc_parse.h"
+#include "analyze/lock_sites.h"
 #include "collect/read_file.h"
 #include "model/enums.h"
 
@@ -54,13 +55,21 @@ Status collect_proc(model::Snapshot& snap) {
       auto st = parse_proc_stat(*stat_text);
       if (!st.ok()) continue;
       char c = st->state;
-      if (c != 'D' && c != 'T' && c != 't') continue;
+      if (c == 'S') {
+        // Interruptible sleepers matter when they sleep in a known wait (a FUSE request, a
+        // userfaultfd) while holding locks others need: keep those, judged by wchan.
+        auto wchan = read_small_file(base + "/wchan", 256);
+        if (!wchan.ok() || !analyze::find_site(*wchan, analyze::SiteRole::waits)) continue;
+      } else if (c != 'D' && c != 'T' && c != 't') {
+        continue;
+      }
       model::Task t;
       t.pid = tid;
       t.tgid = pid;
       t.comm = st->comm;
       t.state = model::task_state_from_letter(c);
       t.stuck_seconds = Maybe<double>::unknown("no BPF: time since last run unknown");
+      if (c == 'S') t.state = model::TaskState::sleeping;
       if (c == 'T') t.stop_reason = "SIGSTOP";
       if (c == 't') t.stop_reason = "ptrace";
       if (auto stack = read_small_file(base + "/stack", 16384); stack.ok()) {
