@@ -47,6 +47,7 @@ constexpr Header kHeaders[] = {
     {"SYZFAIL:", OopsGroup::syzfail},
     {"SYZFATAL:", OopsGroup::syzfatal},
     {"panic:", OopsGroup::panic},
+    {"Watchdog detected hard LOCKUP", OopsGroup::hard_lockup},
 };
 
 // Pseudo-headers that do not start a report but cut a console report (syzkaller's

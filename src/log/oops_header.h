@@ -38,6 +38,7 @@ enum class OopsGroup : std::uint8_t {
   syzfail,            // "SYZFAIL:"
   syzfatal,           // "SYZFATAL:"
   panic,              // "panic:"
+  hard_lockup,        // "Watchdog detected hard LOCKUP" (hangscope only; syzkaller has none)
   none,
 };
 

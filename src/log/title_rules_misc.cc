@@ -30,6 +30,7 @@ const StackSpec kStackEnd = call_trace_spec(&kStackEndSkip, FramePick::stall);
 const StackSpec kOverflow = call_trace_spec(&kBadStackSkip, FramePick::stall);
 const StackSpec kUbsan = call_trace_spec(&kUbsanSkip);
 const StackSpec kRust = call_trace_spec(&kRustSkip);
+const StackSpec kHardLockupStack = rip_trace_spec(&kNoExtra, FramePick::stall);
 
 }  // namespace
 
@@ -248,7 +249,11 @@ std::span<const TitleFormat> misc_formats(OopsGroup g) {
        nullptr, nullptr, FIXED("panic: Sentry detected stuck tasks")},
       {REST("panic:"), nullptr, nullptr, CAT0("panic:", "")},
   };
+  static const TitleFormat kHardLockup[] = {{FIND("Watchdog detected hard LOCKUP"), nullptr,
+                                             &kHardLockupStack, FRAME("BUG: hard lockup in ")}};
   switch (g) {
+    case OopsGroup::hard_lockup:
+      return kHardLockup;
     case OopsGroup::unable_to_handle:
       return kUnable;
     case OopsGroup::gpf:

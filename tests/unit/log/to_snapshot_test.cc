@@ -106,3 +106,42 @@ TEST(ToSnapshot, FrozenExt4NoOwner) {
 
 }  // namespace
 }  // namespace hangscope::log
+
+namespace hangscope::log {
+namespace {
+
+// A sysrq-w dump on a kernel tainted D (no hung-task reports) plus lockdep's held-lock dump:
+// the owner comes from the dump, the waiter's own entry is its wait, not a hold.
+TEST(ToSnapshot, SysrqDumpWithLockdepHolder) {
+  model::Snapshot s = to_snapshot(parse_log_text(
+      "[ 50.0] sysrq: Show Blocked State\n"
+      "[ 50.0] task:sync            state:D stack:0     pid:700 tgid:700 ppid:1 flags:0x0\n"
+      "[ 50.0] Call Trace:\n"
+      "[ 50.0]  <TASK>\n"
+      "[ 50.0]  __schedule+0x1/0x2\n"
+      "[ 50.0]  rwsem_down_read_slowpath+0x1/0x2\n"
+      "[ 50.0]  down_read+0x1/0x2\n"
+      "[ 50.0]  iterate_supers+0x1/0x2\n"
+      "[ 50.0]  ksys_sync+0x1/0x2\n"
+      "[ 50.0]  </TASK>\n"
+      "[ 50.1] Showing all locks held in the system:\n"
+      "[ 50.1] 1 lock held by umount/600:\n"
+      "[ 50.1]  #0: ffff888003a1c070 (&type->s_umount_key#31){++++}-{3:3}, at: "
+      "deactivate_super+0x1/0x2\n"
+      "[ 50.1] 1 lock held by sync/700:\n"
+      "[ 50.1]  #0: ffff888003a1c070 (&type->s_umount_key#31){++++}-{3:3}, at: "
+      "iterate_supers+0x1/0x2\n"));
+  ASSERT_EQ(s.locks.size(), 1u);
+  EXPECT_EQ(*s.locks[0].owner_pid, 600);
+  EXPECT_NE(s.locks[0].how_found.find("0xffff888003a1c070"), std::string::npos);
+  analyze::Findings f = analyze_log(s);
+  ASSERT_EQ(f.chains.size(), 1u);
+  EXPECT_EQ(f.chains[0].stuck.pid, 700);
+  ASSERT_EQ(f.chains[0].hops.size(), 1u);
+  EXPECT_EQ(f.chains[0].hops[0].wait.lock_name, "s_umount");
+  ASSERT_EQ(f.chains[0].hops[0].holders.size(), 1u);
+  EXPECT_EQ(f.chains[0].hops[0].holders[0].pid, 600);
+}
+
+}  // namespace
+}  // namespace hangscope::log
