@@ -92,7 +92,7 @@ std::string render_diff_text(const DiffReport& r) {
       out += fmt::format(
           "  {:>8}  {}{}{}\n", c.line_no,
           std::string(static_cast<size_t>(std::min(c.depth, 30)) * 2, ' '), escape_text(c.func),
-          c.has_age ? fmt::format("  (entered {:.6f} s before the end)", c.entered_before_end_s)
+          c.has_age ? "  (entered " + format_seconds(c.entered_before_end_s) + " before the end)"
                     : "");
     }
   }

@@ -32,21 +32,25 @@ bool parse_uint(sv s, uint64_t& out) {
   return true;
 }
 
-/// Parses "123" or "123.456" (digits only around one optional dot).
+/// Parses "123" or "123.456" (digits only around one optional dot) in one pass.
 bool parse_decimal(sv s, double& out, bool need_dot) {
-  size_t dot = s.find('.');
-  if (need_dot && dot == sv::npos) return false;
-  uint64_t whole = 0, frac = 0;
-  if (!parse_uint(s.substr(0, dot), whole)) return false;
-  double v = static_cast<double>(whole);
-  if (dot != sv::npos) {
-    sv f = s.substr(dot + 1);
-    if (f.size() > 12 || !parse_uint(f, frac)) return false;
-    double scale = 1;
-    for (size_t i = 0; i < f.size(); ++i) scale *= 10;
-    v += static_cast<double>(frac) / scale;
+  static constexpr double kScale[] = {1,   1e1, 1e2, 1e3,  1e4,  1e5, 1e6,
+                                      1e7, 1e8, 1e9, 1e10, 1e11, 1e12};
+  size_t i = 0, n = s.size();
+  uint64_t whole = 0;
+  while (i < n && is_digit(s[i])) whole = whole * 10 + static_cast<uint64_t>(s[i++] - '0');
+  if (i == 0 || i > 18) return false;
+  if (i == n) {
+    if (need_dot) return false;
+    out = static_cast<double>(whole);
+    return true;
   }
-  out = v;
+  if (s[i] != '.') return false;
+  size_t f0 = ++i;
+  uint64_t frac = 0;
+  while (i < n && is_digit(s[i])) frac = frac * 10 + static_cast<uint64_t>(s[i++] - '0');
+  if (i != n || i - f0 > 12 || i == f0) return false;
+  out = static_cast<double>(whole) + static_cast<double>(frac) / kScale[i - f0];
   return true;
 }
 

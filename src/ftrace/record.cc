@@ -63,6 +63,7 @@ std::string missing_tracer_message(const std::string& tracer, const std::string&
 Result<RecordResult> record_command(const RecordOptions& opts) {
   if (opts.command.empty())
     return make_error("no command to trace (usage: record [-G FUNC] -- CMD)");
+  StopSignals signals;  // Ctrl-C during setup still ends in the cleanup below
   auto mount = TracefsMount::acquire();
   if (!mount) return mount.error();
   const std::string root = mount->root();

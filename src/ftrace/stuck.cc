@@ -95,12 +95,6 @@ std::string open_path(const std::vector<OpenCall>& calls) {
 
 namespace {
 
-std::string seconds(double s) {
-  if (s >= 1) return fmt::format("{:.3f} s", s);
-  if (s >= 1e-3) return fmt::format("{:.3f} ms", s * 1e3);
-  return fmt::format("{:.3f} us", s * 1e6);
-}
-
 const char* origin_name(FrameOrigin o) {
   switch (o) {
     case FrameOrigin::kTraced:
@@ -135,13 +129,14 @@ std::string render_stuck_text(const StuckReport& r) {
                        t.sleeping ? ", sleeping in " + escape_text(t.calls.back().func) : "",
                        t.last_line);
     if (!t.last_func.empty()) out += fmt::format(" ({})", escape_text(t.last_func));
-    if (t.has_idle) out += fmt::format(", silent for the last {}", seconds(t.idle_before_end_s));
+    if (t.has_idle)
+      out += fmt::format(", silent for the last {}", format_seconds(t.idle_before_end_s));
     out += "\n  " + open_path(t.calls) + "\n";
     out += fmt::format("  {:>5}  {:>8}  {:>18}  {}\n", "depth", "line", "entered before end",
                        "function");
     for (const auto& c : t.calls) {
       std::string line = c.line_no ? std::to_string(c.line_no) : "-";
-      std::string age = c.has_age                               ? seconds(c.entered_before_end_s)
+      std::string age = c.has_age ? format_seconds(c.entered_before_end_s)
                         : c.origin == FrameOrigin::kBeforeTrace ? "before the trace"
                         : c.origin == FrameOrigin::kEntryLost   ? "entry lost"
                                                                 : "-";

@@ -35,6 +35,17 @@ Status scan_trace_file(const std::string& path, CallStackTracker& tracker, const
   return scan_trace(*reader, tracker, stop);
 }
 
+std::string format_seconds(double s) {
+  char buf[64];
+  if (s >= 1)
+    std::snprintf(buf, sizeof buf, "%.3f s", s);
+  else if (s >= 1e-3)
+    std::snprintf(buf, sizeof buf, "%.3f ms", s * 1e3);
+  else
+    std::snprintf(buf, sizeof buf, "%.3f us", s * 1e6);
+  return buf;
+}
+
 std::string escape_text(std::string_view s) {
   std::string out;
   out.reserve(s.size());

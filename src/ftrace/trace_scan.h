@@ -18,6 +18,9 @@ Status scan_trace(LineReader& reader, CallStackTracker& tracker, const bool* sto
 Status scan_trace_file(const std::string& path, CallStackTracker& tracker,
                        const bool* stop = nullptr);
 
+/// "1.250 s", "3.100 ms", "12.000 us".
+std::string format_seconds(double s);
+
 /// `s` with control bytes and invalid UTF-8 lead bytes shown as \xNN (for terminal output).
 std::string escape_text(std::string_view s);
 

@@ -14,28 +14,32 @@ namespace hangscope::ftrace {
 namespace {
 
 volatile sig_atomic_t g_stop = 0;
+int g_depth = 0;
+struct sigaction g_old_int {
+}, g_old_term{};
 void on_stop_signal(int) { g_stop = 1; }
 
-/// SIGINT/SIGTERM set a flag (no SA_RESTART, so poll wakes up); restored on scope exit.
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop = 0;
-    struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~StopSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
+}  // namespace
 
- private:
-  struct sigaction old_int_ {
-  }, old_term_{};
-};
+StopSignals::StopSignals() {
+  if (g_depth++ > 0) return;
+  g_stop = 0;
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &g_old_int);
+  sigaction(SIGTERM, &sa, &g_old_term);
+}
+
+StopSignals::~StopSignals() {
+  if (--g_depth > 0) return;
+  sigaction(SIGINT, &g_old_int, nullptr);
+  sigaction(SIGTERM, &g_old_term, nullptr);
+}
+
+bool StopSignals::requested() { return g_stop != 0; }
+
+namespace {
 
 /// Copies what trace_pipe has now into `out`. Returns bytes copied, -1 on a write error.
 int64_t pump(int pipe_fd, int out_fd) {
@@ -131,7 +135,7 @@ Result<RecordResult> run_traced(const TracedRun& run) {
       res.exit_status = st;
       break;
     }
-    if (g_stop) {
+    if (StopSignals::requested()) {
       res.interrupted = true;
       break;
     }

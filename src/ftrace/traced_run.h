@@ -22,6 +22,18 @@ struct RecordResult {
   std::vector<std::string> notes;
 };
 
+/// While one lives, SIGINT/SIGTERM only set a flag (no SA_RESTART, so waits wake up); the
+/// previous handlers come back when the outermost one is destroyed. Nesting is allowed.
+class StopSignals {
+ public:
+  StopSignals();
+  ~StopSignals();
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+  /// True once SIGINT or SIGTERM arrived since the outermost StopSignals was created.
+  static bool requested();
+};
+
 struct TracedRun {
   std::vector<std::string> command;
   double timeout_s = 30;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -96,6 +97,27 @@ TEST(FtraceTracedRun, TimeoutStopsAndKillsTheCommand) {
   EXPECT_FALSE(r->exited);
   EXPECT_FALSE(r->still_alive);
   EXPECT_LT(took, 10.0);  // bounded, not the command's 30 s
+}
+
+TEST(FtraceTracedRun, CtrlCStopsTheRunAndRestoresTheHandler) {
+  PipeRun pr;
+  TracedRun run = pr.make({"sleep", "30"}, 20);
+  auto start = run.start;
+  run.start = [&](int pid) -> Result<int> {
+    ::kill(::getpid(), SIGINT);  // as if the user pressed Ctrl-C while the command runs
+    return start(pid);
+  };
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = run_traced(run);
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->interrupted);
+  EXPECT_FALSE(r->still_alive);
+  EXPECT_TRUE(pr.stopped);
+  EXPECT_LT(took, 10.0);
+  struct sigaction now {};
+  sigaction(SIGINT, nullptr, &now);
+  EXPECT_EQ(now.sa_handler, SIG_DFL);
 }
 
 TEST(FtraceTracedRun, UnknownCommandIsANote) {
