@@ -1,3 +1,4 @@
+#include <cctype>
 #include "env/fingerprint.h"
 
 #include <gtest/gtest.h>
@@ -88,7 +89,12 @@ INSTANTIATE_TEST_SUITE_P(Inputs, MalformedFingerprint,
                                            BadCase{"bool-value.json", "got boolean"},
                                            BadCase{"mixed-set.json", "mixes numbers and strings"},
                                            BadCase{"garbage.bin", "not valid JSON"},
-                                           BadCase{"number-overflow.json", "out of range"}));
+                                           BadCase{"number-overflow.json", "out of range"}),
+                         [](const ::testing::TestParamInfo<BadCase>& info) {
+                           std::string name;
+                           for (const char* c = info.param.file; *c; ++c) name += std::isalnum(static_cast<unsigned char>(*c)) ? *c : '_';
+                           return name;
+                         });
 
 TEST(Fingerprint, MissingFileAndDirectoryAreErrors) {
   auto none = load_fingerprint(env_data("does-not-exist.json"));
