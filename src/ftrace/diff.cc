@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <tuple>
+
 #include "ftrace/diff_walk.h"
 #include "ftrace/trace_scan.h"
 
@@ -28,19 +30,24 @@ size_t traced_open(const TaskStream& t) {
   return n;
 }
 
-/// BAD: the task with traced open calls and the most calls.
+/// BAD: prefer a task with traced open calls, then one whose comm GOOD also has, then the most
+/// calls.
 Result<const TaskStream*> choose_bad(const CallStackTracker& tr, const std::string& file,
-                                     const std::string& want) {
+                                     const std::string& want, const CallStackTracker& good) {
+  auto in_good = [&](const TaskStream& t) {
+    if (t.comm.empty()) return false;
+    for (const auto& g : good.streams())
+      if (g->comm == t.comm) return true;
+    return false;
+  };
+  auto rank = [&](const TaskStream& t) {
+    return std::tuple(traced_open(t) > 0, in_good(t), t.calls);
+  };
   const TaskStream* best = nullptr;
   for (const auto& sp : tr.streams()) {
     const TaskStream& t = *sp;
     if (!want.empty() && !task_matches(t, want)) continue;
-    if (!best) {
-      best = &t;
-      continue;
-    }
-    bool a = traced_open(t) > 0, b = traced_open(*best) > 0;
-    if (a != b ? a : t.calls > best->calls) best = &t;
+    if (!best || rank(t) > rank(*best)) best = &t;
   }
   if (!best)
     return make_error(file + ": no task '" + escape_text(want) + "' (tasks: " + task_list(tr) +
@@ -100,7 +107,7 @@ Result<DiffReport> diff_traces(const std::string& good, const std::string& bad,
   CallStackTracker good_pass, bad_pass;
   if (auto st = scan_trace_file(good, good_pass); !st) return st.error();
   if (auto st = scan_trace_file(bad, bad_pass); !st) return st.error();
-  auto bad_task = choose_bad(bad_pass, bad, opts.bad_task);
+  auto bad_task = choose_bad(bad_pass, bad, opts.bad_task, good_pass);
   if (!bad_task) return bad_task.error();
   auto good_task = choose_good(good_pass, good, opts.good_task, (*bad_task)->comm);
   if (!good_task) return good_task.error();

@@ -59,6 +59,22 @@ TEST(FtraceDiff, SeedTailAlignsUnderUnknownAncestors) {
             std::string::npos);
 }
 
+TEST(FtraceDiff, PicksTheBadTaskGoodAlsoRan) {
+  auto r = diff_traces(fixture("sync-good.tracefs.txt"), fixture("two-cpus-fuse-umount.trace.txt"),
+                       DiffOptions{});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->bad_task, "sync-812");  // umount has more calls, but GOOD never ran umount
+  expect_slowpath_divergence(*r, "two cpus");
+  DiffOptions o;
+  o.bad_task = "umount";
+  auto u =
+      diff_traces(fixture("sync-good.tracefs.txt"), fixture("two-cpus-fuse-umount.trace.txt"), o);
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->bad_task, "umount-811");
+  ASSERT_FALSE(u->divergences.empty());
+  EXPECT_EQ(u->divergences[0].func, "deactivate_super");
+}
+
 TEST(FtraceDiff, SameRunHasNoDivergence) {
   auto r = diff_traces(fixture("sync-good.tracefs.txt"), fixture("sync-good.tracecmd.txt"),
                        DiffOptions{});

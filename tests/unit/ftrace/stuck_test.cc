@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "ftrace/trace_scan.h"
 #include "ftrace_test_util.h"
 
@@ -137,6 +139,34 @@ TEST(FtraceStuck, GeneratedDeepAndLongTrace) {
   EXPECT_EQ(calls.back().children, 1u);
   EXPECT_EQ(r->tasks[0].missing_exits, 0u);
   EXPECT_EQ(r->stats.graph_lines, 300u + 300000u + 150u);
+}
+
+TEST(FtraceStuck, TwoCpusWithoutTaskColumnSplitByTaskSwitches) {
+  auto r = find_stuck(fixture("two-cpus-fuse-umount.trace.txt"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->tasks.size(), 2u);
+  std::map<std::string, std::string> paths;
+  for (const auto& t : r->tasks) paths[t.label] = open_path(t.calls);
+  EXPECT_EQ(paths["sync-812"],
+            "ksys_sync -> iterate_supers -> down_read -> rwsem_down_read_slowpath -> schedule");
+  EXPECT_EQ(paths["umount-811"],
+            "deactivate_super -> fuse_kill_sb_anon -> fuse_send_destroy -> fuse_simple_request -> "
+            "request_wait_answer -> schedule");
+  EXPECT_EQ(r->stats.comments, 1u);
+  EXPECT_EQ(r->stats.task_switches, 4u);
+}
+
+TEST(FtraceStuck, LatencyColumnRetvalsAndHugeDurations) {
+  auto r = find_stuck(fixture("latency-retval.trace.txt"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->tasks.empty());
+  EXPECT_EQ(r->stats.graph_lines, 6u);
+  EXPECT_EQ(r->stats.unknown_lines, 0u);
+  CallStackTracker t;
+  auto st = scan_trace_file(fixture("latency-retval.trace.txt"), t);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(t.streams().at(0)->label(), "mount-90");
+  EXPECT_EQ(t.streams()[0]->last_func, "path_mount");
 }
 
 TEST(FtraceCallStack, LostExitsAndEntriesArePlaceholders) {
