@@ -38,9 +38,12 @@ std::string self_exe() {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "/proc/self/exe";
 }
 
+/// Where the step lines go: stdout, or stderr with --json (so stdout is one JSON document).
+std::FILE* g_steps = stdout;
+
 void say(const std::string& line) {
-  std::printf("demo: %s\n", line.c_str());
-  std::fflush(stdout);
+  std::fprintf(g_steps, "demo: %s\n", line.c_str());
+  std::fflush(g_steps);
 }
 
 /// Runs `hangscope ARGS...` (this binary) with its output on ours, killed after the timeout.
@@ -64,15 +67,17 @@ int run_self(const std::vector<std::string>& args) {
   return WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
 }
 
-int replay_snapshot() {
+int replay_snapshot(bool json) {
   std::string snapshot = source_dir() + "/docs/demo-snapshot.json";
-  std::printf("demo: not root, so no real hang can be made; replaying %s\n", snapshot.c_str());
+  say("not root, so no real hang can be made; replaying " + snapshot);
   if (::access(snapshot.c_str(), R_OK) != 0) {
     std::fprintf(stderr, "hangscope demo: no saved snapshot at %s (run the demo as root)\n",
                  snapshot.c_str());
     return kExitError;
   }
-  int rc = run_self({"analyze", snapshot});
+  std::vector<std::string> args = {"analyze", snapshot};
+  if (json) args.push_back("--json");
+  int rc = run_self(args);
   return rc == 0 || rc == 1 ? kExitOk : kExitError;
 }
 
@@ -89,7 +94,7 @@ int run_demo(int argc, char** argv) {
   app.add_option("--hangfs", hangfs,
                  "path of the hangfs FUSE daemon (default: next to hangscope, "
                  "then PATH)");
-  app.add_flag("--json", json, "print the diagnosis as JSON");
+  app.add_flag("--json", json, "print the diagnosis as JSON (step lines go to stderr)");
   app.add_option("--hold", hold_seconds,
                  "keep the hang this many seconds after the diagnosis (look at it with other "
                  "tools; Ctrl-C ends it early), then clean up")
@@ -99,7 +104,8 @@ int run_demo(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kExitOk : kExitError;
   }
-  if (::geteuid() != 0) return replay_snapshot();
+  if (json) g_steps = stderr;
+  if (::geteuid() != 0) return replay_snapshot(json);
 
   auto binary = demo::find_hangfs_binary(hangfs);
   if (!binary) {
@@ -118,11 +124,11 @@ int run_demo(int argc, char** argv) {
   int diag = -1;
   if (!demo::emergency::interrupted()) {
     say(fmt::format("running: hangscope why {}{}", (*hang)->sync_pid(), json ? " --json" : ""));
-    std::printf("\n");
+    if (!json) std::printf("\n");
     std::vector<std::string> args = {"why", std::to_string((*hang)->sync_pid())};
     if (json) args.push_back("--json");
     diag = run_self(args);
-    std::printf("\n");
+    if (!json) std::printf("\n");
   }
   if (hold_seconds > 0 && !demo::emergency::interrupted()) {
     say(fmt::format("holding the hang for {} s (Ctrl-C to end it now)", hold_seconds));
