@@ -234,7 +234,7 @@ Event classify_report(const RawReport& report) {
     }
     model::StackFrame f;
     if (parse_trace_frame(l, f)) {
-      if (e.call_trace.size() < 128) e.call_trace.push_back(std::move(f));
+      if (e.call_trace.size() < 64) e.call_trace.push_back(std::move(f));
     } else if (!is_trace_marker(l)) {
       trace_done = !e.call_trace.empty();
     }

@@ -36,7 +36,6 @@ void LogParser::on_report(RawReport& r) {
     digest_.taint = e.taint;
     digest_.taint_known = true;
   }
-  if (e.kind == EventKind::hung_task && e.pid.known()) digest_.hung_pids.push_back(*e.pid);
   if (digest_.events.size() < opts_.max_events) {
     digest_.events.push_back(std::move(e));
   } else {

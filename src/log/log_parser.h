@@ -17,8 +17,8 @@ namespace hangscope::log {
 
 /// Limits and modes.
 struct ParseOptions {
-  bool titles_only = false;        // only titles: skip classification and collectors
-  std::size_t max_events = 10000;  // events kept in the digest (later ones are counted)
+  bool titles_only = false;       // only titles: skip classification and collectors
+  std::size_t max_events = 2000;  // events kept in the digest (later ones are counted)
 };
 
 /// Everything learned from a log.
@@ -29,7 +29,6 @@ struct LogDigest {
   std::vector<TaskDump> tasks;           // the latest dump per pid
   std::vector<HeldLockDump> held_locks;  // the latest dump per pid
   std::vector<BlockerLine> blockers;     // the latest per waiter pid
-  std::vector<int> hung_pids;            // pids named by hung-task reports
   std::string release;                   // kernel release ("" when never printed)
   std::string taint;                     // last taint flags seen
   bool taint_known = false;

@@ -41,6 +41,20 @@ bool parse_modern_task(SV t, TaskDump& d) {
   return true;
 }
 
+// Raw stack contents printed by old kernels: " ffff88003b6b7d68 0000000000000086 ...".
+bool is_stack_words(SV t) {
+  std::size_t words = 0, i = 0;
+  while (i < t.size()) {
+    while (i < t.size() && t[i] == ' ') ++i;
+    std::size_t b = i;
+    while (i < t.size() && is_hex_digit(t[i])) ++i;
+    if (i == b) return i == t.size() && words > 0;
+    if (i - b < 8) return false;
+    ++words;
+  }
+  return words > 0;
+}
+
 bool is_state_char(char c) { return c && std::string_view("RSDTtXZIPWKNx").find(c) != SV::npos; }
 
 // 5.x sysrq-w: "sync            D    0 10127  10126 0x00004000" ("%-15.15s %c" then numbers).
@@ -60,10 +74,12 @@ bool parse_old_task(SV t, TaskDump& d) {
     std::size_t b = i;
     long long v = 0;
     while (i < nums.size() && is_dec_digit(nums[i]) && i - b < 10) v = v * 10 + (nums[i++] - '0');
-    if (i == b) {
-      if (i < nums.size()) return false;
-      break;
+    if (i < nums.size() && nums[i] != ' ') {  // 4.x: the saved PC in hex ("ffff8800..")
+      while (i < nums.size() && is_hex_digit(nums[i])) ++i;
+      if (i < nums.size() && nums[i] != ' ') return false;
+      continue;
     }
+    if (i == b) break;
     values[n++] = static_cast<int>(v);
   }
   if (n < 2) return false;
@@ -123,7 +139,7 @@ void TaskCollector::feed(const LogLine& line, LogDigest& digest) {
       if (task_.stack.size() < kMaxFrames) task_.stack.push_back(std::move(f));
       return;
     }
-    if (is_trace_marker(t) || is_register_line(t)) return;
+    if (is_trace_marker(t) || is_register_line(t) || is_stack_words(t)) return;
     close(digest);
   } else if (mode_ == Mode::locks) {
     HeldLock h;

@@ -17,8 +17,8 @@ struct LogDigest;
 /// latest record per pid, at most kMaxPids pids (later pids are ignored).
 class TaskCollector {
  public:
-  static constexpr std::size_t kMaxPids = 10000;
-  static constexpr std::size_t kMaxFrames = 128;
+  static constexpr std::size_t kMaxPids = 4096;
+  static constexpr std::size_t kMaxFrames = 64;
 
   /// Feeds one prefix-stripped line.
   void feed(const LogLine& line, LogDigest& digest);

@@ -147,3 +147,32 @@ TEST(LogParser, TitlesInOrderAndNoneForCleanLogs) {
 
 }  // namespace
 }  // namespace hangscope::log
+
+namespace hangscope::log {
+namespace {
+
+TEST(LogParser, OldSysrqFormatsWithHexPc) {
+  LogDigest d = parse_log_text(
+      "[ 9.0] SysRq : Show Blocked State\n"
+      "[ 9.0]   task                        PC stack   pid father\n"
+      "[ 9.0] sync            D ffff88003b6b7d68     0 10127  10126 0x00000000\n"
+      "[ 9.0]  ffff88003b6b7d68 0000000000000086 ffff88003e1c8000 0000000000013fc0\n"
+      "[ 9.0] Call Trace:\n"
+      "[ 9.0]  [<ffffffff8162a5a9>] schedule+0x29/0x70\n"
+      "[ 9.0]  [<ffffffff8162bf05>] rwsem_down_read_failed+0xf5/0x165\n"
+      "[ 9.0]  [<ffffffff811fa1a4>] iterate_supers+0xa4/0x110\n"
+      "[ 9.1] syz-executor0   D23128  4123   4104 0x00000004\n"
+      "[ 9.1] Call Trace:\n"
+      "[ 9.1]  __schedule+0x1/0x2\n");
+  ASSERT_EQ(d.tasks.size(), 2u);
+  EXPECT_EQ(d.tasks[0].pid, 10127);
+  EXPECT_EQ(d.tasks[0].comm, "sync");
+  ASSERT_EQ(d.tasks[0].stack.size(), 3u);
+  EXPECT_EQ(d.tasks[0].stack[2].symbol, "iterate_supers");
+  EXPECT_EQ(d.tasks[0].stack[2].addr, 0xffffffff811fa1a4ull);
+  EXPECT_EQ(d.tasks[1].pid, 4123);
+  EXPECT_EQ(d.tasks[1].comm, "syz-executor0");
+}
+
+}  // namespace
+}  // namespace hangscope::log
