@@ -158,6 +158,15 @@ void CallStackTracker::feed(const GraphLine& g, uint64_t line_no) {
     return;
   }
   TaskStream& t = *tp;
+  if (g.depth >= 0 && static_cast<size_t>(g.depth) + 1 > t.frames.size()) {
+    size_t grow = static_cast<size_t>(g.depth) + 1 - t.frames.size();
+    if (frames_stored_ + grow > kMaxFrames) {
+      ++stats_.dropped_lines;
+      return;
+    }
+    frames_stored_ += grow;
+    t.frames.reserve(static_cast<size_t>(g.depth) + 1);
+  }
   bool seen_before = t.first_line != 0;
   if (!seen_before) t.first_line = line_no;
   t.last_line = line_no;

@@ -84,6 +84,9 @@ class CallStackTracker {
  public:
   /// Most tasks tracked; lines of further tasks are counted in TraceStats::dropped_lines.
   static constexpr size_t kMaxStreams = 1 << 16;
+  /// Most frames stored over all tasks (~100 bytes each); a line that would need more (e.g.
+  /// thousands of tasks each at depth 1000 in hostile input) is counted as dropped.
+  static constexpr size_t kMaxFrames = 1 << 21;
 
   explicit CallStackTracker(CallEventSink* sink = nullptr) : sink_(sink) {}
   /// Feeds one parsed line; `line_no` is 1-based.
@@ -106,6 +109,7 @@ class CallStackTracker {
   std::vector<std::unique_ptr<TaskStream>> streams_;
   std::unordered_map<uint64_t, size_t> index_;
   TaskStream* last_ = nullptr;
+  size_t frames_stored_ = 0;
   struct CpuTask {
     int pid = -1;
     std::string comm;

@@ -18,7 +18,7 @@ class ContextTree {
   static constexpr uint32_t kRoot = 0;
   static constexpr uint32_t kNone = UINT32_MAX;
   /// Most nodes kept; add() returns kNone beyond (full() then says so).
-  static constexpr size_t kMaxNodes = 1 << 22;
+  static constexpr size_t kMaxNodes = 1 << 20;
 
   struct Node {
     uint32_t parent = kNone;

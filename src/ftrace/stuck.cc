@@ -116,6 +116,9 @@ std::string render_stuck_text(const StuckReport& r) {
       escape_text(r.file), st.lines, st.graph_lines, r.tasks_seen, r.tasks_seen == 1 ? "" : "s",
       st.has_timestamps ? "timestamps" : "no timestamps", r.tasks.size(),
       r.tasks.size() == 1 ? "" : "s");
+  if (st.dropped_lines)
+    out += fmt::format("  note: {} lines dropped (more than {} tasks or too many open calls)\n",
+                       st.dropped_lines, CallStackTracker::kMaxStreams);
   if (st.unknown_lines)
     out += fmt::format("  note: {} lines not understood (skipped)\n", st.unknown_lines);
   if (st.lost_notes)

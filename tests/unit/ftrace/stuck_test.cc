@@ -169,6 +169,21 @@ TEST(FtraceStuck, LatencyColumnRetvalsAndHugeDurations) {
   EXPECT_EQ(t.streams()[0]->last_func, "path_mount");
 }
 
+TEST(FtraceStuck, HostileDepthTimesTasksIsBounded) {
+  // 3000 tasks, each one line at depth 1000: 3M placeholder frames are not stored.
+  std::string text;
+  std::string pad(2000, ' ');
+  for (int pid = 1; pid <= 3000; ++pid)
+    text += " 0)   t-" + std::to_string(pid) + "  |               |  " + pad + "f() {\n";
+  TempFile f(text);
+  CallStackTracker t;
+  ASSERT_TRUE(scan_trace_file(f.path(), t).ok());
+  EXPECT_GT(t.stats().dropped_lines, 0u);
+  size_t stored = 0;
+  for (const auto& s : t.streams()) stored += s->frames.capacity();
+  EXPECT_LE(stored, CallStackTracker::kMaxFrames);
+}
+
 TEST(FtraceCallStack, LostExitsAndEntriesArePlaceholders) {
   CallStackTracker t;
   const char* lines[] = {
