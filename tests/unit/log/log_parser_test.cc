@@ -176,3 +176,29 @@ TEST(LogParser, OldSysrqFormatsWithHexPc) {
 
 }  // namespace
 }  // namespace hangscope::log
+
+namespace hangscope::log {
+namespace {
+
+TEST(LogParser, InterleavedConsolesAndCallerIds) {
+  // Serial noise without a kernel prefix does not break a timestamped report.
+  auto t1 = titles_of(
+      "[ 1.0] BUG: kernel NULL pointer dereference, address: 0000000000000000\n"
+      "2026/11/25 15:00:00 executing program 3:\n"
+      "[ 1.0] RIP: 0010:victim_fn+0x1/0x2\n");
+  ASSERT_EQ(t1.size(), 1u);
+  EXPECT_EQ(t1[0], "BUG: unable to handle kernel NULL pointer dereference in victim_fn");
+  // Two tasks print at once: each report keeps its own lines.
+  auto t2 = titles_of(
+      "[ 2.0][ T100] WARNING: CPU: 0 PID: 100 at fs/a.c:1 a_fn+0x1/0x2\n"
+      "[ 2.0][ T200] kernel BUG at fs/b.c:2!\n"
+      "[ 2.0][ T100] RIP: 0010:a_fn+0x1/0x2\n"
+      "[ 2.0][ T200] RIP: 0010:b_fn+0x1/0x2\n"
+      "[ 2.0][ T100]  a_caller+0x1/0x2\n");
+  ASSERT_EQ(t2.size(), 2u);
+  EXPECT_EQ(t2[0], "WARNING in a_fn");
+  EXPECT_EQ(t2[1], "kernel BUG in b_fn");
+}
+
+}  // namespace
+}  // namespace hangscope::log
