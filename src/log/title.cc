@@ -1,5 +1,6 @@
 #include "log/title.h"
 
+#include <array>
 #include <vector>
 
 #include "log/title_normalize.h"
@@ -33,8 +34,10 @@ Title make_title(OopsGroup group, std::span<const std::string_view> lines) {
   for (std::size_t i = 0; i < n; ++i) {
     std::string_view line = lines[i];
     // Columns of each format's title match on this line.
-    std::vector<std::size_t> cols(formats.size(), std::string_view::npos);
-    std::vector<rules::Caps> caps(formats.size());
+    constexpr std::size_t kMaxFormats = 64;
+    std::array<std::size_t, kMaxFormats> cols;
+    std::array<rules::Caps, kMaxFormats> caps;
+    if (formats.size() > kMaxFormats) formats = formats.first(kMaxFormats);
     std::size_t best = std::string_view::npos;
     for (std::size_t f = 0; f < formats.size(); ++f) {
       cols[f] = formats[f].title(line, caps[f]);
