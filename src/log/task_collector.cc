@@ -38,6 +38,8 @@ bool parse_modern_task(SV t, TaskDump& d) {
   d.state = t[st + 7];
   d.pid = pid;
   if (parse_int_after(t, " ppid:", ppid)) d.ppid = ppid;
+  int tgid = 0;
+  if (parse_int_after(t, " tgid:", tgid)) d.tgid = tgid;
   return true;
 }
 

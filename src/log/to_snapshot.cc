@@ -70,6 +70,7 @@ void Builder::add_dumps() {
   for (const TaskDump& dump : d_.tasks) {
     model::Task& t = task(dump.pid, dump.comm);
     t.state = model::task_state_from_letter(dump.state);
+    t.tgid = dump.tgid.value_or(dump.pid);
     t.stack = dump.stack;
     if (auto it = blocked.find(dump.pid); it != blocked.end())
       t.stuck_seconds = it->second;
@@ -146,6 +147,8 @@ void Builder::add_blockers() {
     wait.mode = b.waiter_mode;
     wait.confidence = Confidence::likely;
     wait.how_found = "hung-task blocker line";
+    wait.lock_addr = Maybe<std::uint64_t>::unknown("kernel log: the blocker line gives no address");
+    wait.object_addr = Maybe<std::uint64_t>::unknown("kernel log");
     const analyze::LockSite* site = analyze::find_wait_site(w.stack);
     std::string base;
     if (site && site->kind == b.kind) {
