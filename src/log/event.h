@@ -64,6 +64,7 @@ struct Event {
 struct TaskDump {
   std::string comm;
   int pid = 0;
+  Maybe<int> tgid;
   Maybe<int> ppid;
   char state = '?';                      // /proc letter: D, S, R, T, ...
   std::vector<model::StackFrame> stack;  // innermost first
