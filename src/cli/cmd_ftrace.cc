@@ -37,8 +37,8 @@ int run_diff(const std::string& good, const std::string& bad, const ftrace::Diff
   auto r = ftrace::diff_traces(good, bad, opts);
   if (!r) return fail("diff", r.error().message);
   print(json ? dump_json(ftrace::diff_to_json(*r)) : ftrace::render_diff_text(*r));
-  return r->divergences_total == 0 && (!r->stop.known || r->stop.good_returned == 0) ? kExitOk
-                                                                                     : kExitFound;
+  bool stopped_early = r->stop.known && r->stop.good_returned > 0 && r->stop.good_open_at_end == 0;
+  return r->divergences_total > 0 || stopped_early ? kExitFound : kExitOk;
 }
 
 int run_record(const ftrace::RecordOptions& opts) {
@@ -85,14 +85,19 @@ int run_ftrace(int argc, char** argv) {
       ->capture_default_str();
   diff->add_option("--max-divergences", dopts.max_divergences, "divergences to list")
       ->capture_default_str();
-  diff->add_option("--noise", dopts.noise, "also ignore these functions (name, prefix*, *suffix)");
+  diff->add_option("--noise", dopts.noise,
+                   "also ignore these functions (name, prefix*, *suffix); repeatable")
+      ->allow_extra_args(false);
   diff->add_flag("--keep-noise", dopts.keep_noise,
                  "compare cond_resched, spinlocks and interrupt entry too");
   diff->add_flag("--json", json, "JSON output");
 
   ftrace::RecordOptions ropts;
   auto* record = app.add_subcommand("record", "trace a command with function_graph via tracefs");
-  record->add_option("-G,--graph-function", ropts.graph_functions, "trace only under FUNC");
+  record
+      ->add_option("-G,--graph-function", ropts.graph_functions,
+                   "trace only under FUNC; repeatable")
+      ->allow_extra_args(false);
   record->add_option("-o,--output", ropts.output, "trace file to write")->capture_default_str();
   record->add_option("--timeout", ropts.timeout_s, "stop tracing after SECONDS")
       ->capture_default_str()

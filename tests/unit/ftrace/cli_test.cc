@@ -47,6 +47,14 @@ TEST(FtraceCli, DiffTextAndJson) {
   EXPECT_EQ(same.exit_code, 0) << same.out;
 }
 
+TEST(FtraceCli, RepeatableNoiseOptionLeavesThePositionals) {
+  auto r = run_command(bin() + " ftrace diff --noise 'rwsem_down*' --noise foo " +
+                       fixture("sync-good.perf.txt") + " " + fixture("sync-bad.tracefs.txt"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // no divergence left, but BAD stops where GOOD returned
+  EXPECT_NE(r.out.find("no divergence"), std::string::npos);
+  EXPECT_NE(r.out.find("BAD stops inside down_read()"), std::string::npos);
+}
+
 TEST(FtraceCli, BadInputExitsTwoWithOneLineNamingTheFile) {
   TempFile garbage(
       std::string("\x7f"
