@@ -94,7 +94,8 @@ void add_lock_holders(ResolvedHop& rh, const model::Task& waiter, const Snapshot
                                     owner ? fmt::format("{} (pid {})", owner->comm, owner->pid)
                                           : std::string("unknown"));
     }
-    if (!lock->how_found.empty() && hop.holder_note.empty()) hop.holder_note = "owner from " + lock->how_found;
+    if (!lock->how_found.empty() && hop.holder_note.empty() && lock->confidence != model::Confidence::certain)
+      hop.holder_note = "owner from " + lock->how_found;
     if (!hop.holders.empty()) return;
   }
   // No owner recorded: tasks whose stacks hold a lock of that name (knowledge table).

@@ -130,41 +130,72 @@ static bool is_stack_record(__u64 node, long task_off) {
   return base && node >= base && node < base + THREAD_SIZE_GUESS;
 }
 
+struct walk_ctx {
+  __u64 start;
+  __u64 cur;
+  __u64 head;
+  long task_off;
+  int closed;
+};
+
+static long walk_step(__u64 i, struct walk_ctx *w) {
+  if (!w->cur) return 1;
+  if (w->cur == w->start) {
+    w->closed = 1;
+    return 1;
+  }
+  if (!is_stack_record(w->cur, w->task_off)) {
+    if (w->head) return 1; /* two heads: not a lock wait list */
+    w->head = w->cur;
+  }
+  __u64 next = 0;
+  if (bpf_probe_read_kernel(&next, sizeof(next), (void *)w->cur)) return 1;
+  w->cur = next;
+  return 0;
+}
+
 /* Walks the ring from `start` (a list_head inside this task's waiter record). Returns the one
  * node that is not a stack record (the lock's list head) when the ring closes, else 0. */
 static __u64 walk_to_head(__u64 start, long task_off) {
-  __u64 cur = 0, head = 0;
-  bpf_probe_read_kernel(&cur, sizeof(cur), (void *)start);
-  for (int k = 0; k < 24; k++) {
-    if (!cur) return 0;
-    if (cur == start) return head;
-    if (!is_stack_record(cur, task_off)) {
-      if (head) return 0; /* two heads: not a lock wait list */
-      head = cur;
-    }
-    __u64 next = 0;
-    if (bpf_probe_read_kernel(&next, sizeof(next), (void *)cur)) return 0;
-    cur = next;
-  }
-  return 0;
+  struct walk_ctx w = {.start = start, .task_off = task_off};
+  bpf_probe_read_kernel(&w.cur, sizeof(w.cur), (void *)start);
+  bpf_loop(64, walk_step, &w, 0);
+  return w.closed ? w.head : 0;
 }
+
+#define HS_MAX_CANDIDATES 8
 
 struct rec_scan_ctx {
   __u64 task;
   __u64 pos;
   __u64 end;
+  __u32 n;
+  __u64 cand[HS_MAX_CANDIDATES];
   __u64 head_a;
   __u64 head_b;
 };
 
+/* Collects stack slots holding this task's pointer, from the saved stack pointer upwards. */
 static long rec_scan_step(__u64 i, struct rec_scan_ctx *c) {
   if (c->pos >= c->end) return 1;
   __u64 word = 0, at = c->pos;
   c->pos += 8;
   if (bpf_probe_read_kernel(&word, sizeof(word), (void *)at) || word != c->task) return 0;
+  __u32 n = c->n;
+  if (n >= HS_MAX_CANDIDATES) return 1;
+  c->cand[n] = at;
+  c->n = n + 1;
+  return 0;
+}
+
+/* Tries candidate slot i as the `task` field of a {list, task} waiter and as the `private`
+ * field of a wait_queue_entry; keeps the first verified head of each layout. */
+static long try_candidate(__u64 i, struct rec_scan_ctx *c) {
+  if (i >= c->n || i >= HS_MAX_CANDIDATES || (c->head_a && c->head_b)) return 1;
+  __u64 at = c->cand[i & (HS_MAX_CANDIDATES - 1)];
   if (!c->head_a) c->head_a = walk_to_head(at - 16, 16);  /* {next, prev, task} */
   if (!c->head_b) c->head_b = walk_to_head(at + 16, -16); /* {flags, private, func, entry} */
-  return c->head_a && c->head_b ? 1 : 0;
+  return 0;
 }
 
 static void recover_waiter(struct hs_task_full *r, struct task_struct *t) {
@@ -176,6 +207,7 @@ static void recover_waiter(struct hs_task_full *r, struct task_struct *t) {
   c.pos = sp & ~7ULL;
   c.end = base + THREAD_SIZE_GUESS;
   bpf_loop(THREAD_SIZE_GUESS / 8, rec_scan_step, &c, 0);
+  bpf_loop(HS_MAX_CANDIDATES, try_candidate, &c, 0);
   r->rec_head_a = c.head_a;
   r->rec_head_b = c.head_b;
   if (c.head_a) {

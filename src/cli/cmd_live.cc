@@ -11,8 +11,10 @@
 #include "cli/duration.h"
 #include "collect/live.h"
 #include "collect/read_file.h"
+#include "env/summary.h"
 #include "model/snapshot_json.h"
 #include "report/dot_report.h"
+#include "report/escape.h"
 #include "report/json_report.h"
 #include "report/text_report.h"
 
@@ -38,7 +40,10 @@ int report(const model::Snapshot& snap, const OutputFlags& o) {
   opt.only_pid = snap.query.pid;
   opt.min_stuck_seconds = snap.query.min_stuck_seconds;
   analyze::Findings f = analyze::analyze(snap, opt);
-  std::string out = o.json ? report::render_json(f, snap) + "\n" : o.dot ? report::render_dot(f) : report::render_text(f);
+  std::string out = o.json  ? report::render_json(f, snap) + "\n"
+                    : o.dot ? report::render_dot(f)
+                            : (snap.machine.empty() ? "" : "machine: " + report::escape_text(snap.machine) + "\n") +
+                                  report::render_text(f);
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
   return f.chains.empty() && f.cycles.empty() ? kExitOk : kExitFound;
@@ -53,6 +58,7 @@ int run_live(const char* name, const OutputFlags& o, model::Query query, bool no
     return kExitError;
   }
   snap->query = query;
+  snap->machine = env::fingerprint_summary_quick();
   if (!o.save.empty()) {
     std::string text = model::snapshot_to_json(*snap).dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (auto w = collect::write_file(o.save, text + "\n"); !w.ok()) {

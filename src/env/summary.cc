@@ -15,7 +15,9 @@ std::string fingerprint_summary(const Fingerprint& fp) {
     if (!v.empty())
       runtimes += (runtimes.empty() ? "" : ", ") + std::string(rt) + " " + escape_control(v);
   }
-  out += runtimes.empty() ? ", no container runtime found" : ", runtimes " + runtimes;
+  bool probed = fp.find("container.docker.version") || fp.find("container.podman.version") ||
+                fp.find("container.containerd.version");
+  if (probed) out += runtimes.empty() ? ", no container runtime found" : ", runtimes " + runtimes;
   return out;
 }
 
@@ -26,6 +28,15 @@ std::string fingerprint_summary() {
   probe_distro(*sys, fp);
   probe_virtualization(*sys, fp);
   probe_container_runtimes(*sys, fp, CollectOptions{});
+  return fingerprint_summary(fp);
+}
+
+std::string fingerprint_summary_quick() {
+  auto sys = make_real_system();
+  Fingerprint fp;
+  probe_kernel(*sys, fp);
+  probe_distro(*sys, fp);
+  probe_virtualization(*sys, fp);
   return fingerprint_summary(fp);
 }
 

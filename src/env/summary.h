@@ -17,4 +17,8 @@ std::string fingerprint_summary(const Fingerprint& fp);
 /// ~0.1 s). Never fails.
 std::string fingerprint_summary();
 
+/// The same without running any program (no container-runtime versions): only /proc, /sys and
+/// /etc reads, for reports made on a machine that may be hung. Never fails.
+std::string fingerprint_summary_quick();
+
 }  // namespace hangscope::env

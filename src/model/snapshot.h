@@ -195,6 +195,7 @@ struct Query {
 struct Snapshot {
   std::string source;                    // "bpf", "proc", "log", "json"
   Query query;
+  std::string machine;                   // one-line fingerprint of the machine it ran on
   Maybe<double> uptime_seconds;          // when taken
   KernelInfo kernel;
   std::vector<Task> tasks;

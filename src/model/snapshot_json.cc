@@ -93,6 +93,7 @@ json snapshot_to_json(const Snapshot& s) {
   json j;
   j["schema"] = kSnapshotSchema;
   j["source"] = s.source;
+  j["machine"] = s.machine;
   j["query"] = {{"pid", s.query.pid}, {"min_stuck_seconds", s.query.min_stuck_seconds}};
   j["uptime_seconds"] = maybe(s.uptime_seconds);
   j["kernel"] = {{"release", s.kernel.release},
@@ -153,6 +154,7 @@ Result<Snapshot> snapshot_from_json(const json& j) {
       return make_error(fmt::format("not a hangscope snapshot (expected \"schema\": \"{}\")", kSnapshotSchema));
     Snapshot s;
     s.source = j.at("source");
+    s.machine = j.value("machine", "");
     s.query.pid = j.at("query").at("pid");
     s.query.min_stuck_seconds = j.at("query").at("min_stuck_seconds");
     s.uptime_seconds = get_maybe<double>(j, "uptime_seconds");

@@ -78,7 +78,7 @@ json findings_to_json(const analyze::Findings& f, const model::Snapshot& snap) {
   }
   json kernel{{"release", snap.kernel.release}};
   if (snap.kernel.taint.known()) kernel["taint"] = *snap.kernel.taint;
-  return {{"schema", kFindingsSchema}, {"source", snap.source}, {"kernel", kernel},
+  return {{"schema", kFindingsSchema}, {"source", snap.source}, {"kernel", kernel}, {"machine", snap.machine},
           {"notes", f.notes}, {"chains", chains}, {"cycles", cycles}};
 }
 
