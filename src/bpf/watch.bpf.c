@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/* hangscope watch: lock:contention_begin/contention_end (tp_btf, raw_tp fallback).
+ * Per task: the lock it waits on, flags, start time and the owner at that moment.
+ * Per lock: contention count, total and max wait, last owner (for --top).
+ * Spin locks are skipped unless trace_spin is set: they fire at very high rates. */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "watch.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u8 trace_spin = 0;     /* also record pure spin-lock contention */
+const volatile __u64 long_wait_ns = 0;  /* waits at least this long are kept in `ended` */
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, HSW_MAX_WAITS);
+  __type(key, __u32);
+  __type(value, struct hsw_wait);
+} waits SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, HSW_MAX_LOCKS);
+  __type(key, __u64);
+  __type(value, struct hsw_lock_stat);
+} lock_stats SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, HSW_MAX_ENDED);
+  __type(key, __u32);
+  __type(value, struct hsw_ended);
+} ended SEC(".maps");
+
+struct hsw_counters counters[HSW_MAX_CPUS];
+struct hsw_layout layout;
+
+struct rt_mutex_base___w {
+  struct task_struct *owner;
+} __attribute__((preserve_access_index));
+
+static struct hsw_counters *my_counters(void) {
+  return &counters[bpf_get_smp_processor_id() & (HSW_MAX_CPUS - 1)];
+}
+
+static bool is_pure_spin(__u32 flags) {
+  return (flags & HSW_LCB_F_SPIN) && !(flags & HSW_LCB_F_MUTEX);
+}
+
+/* The owner word of `lock` as its type (decided by the flags) stores it. */
+static void read_owner(struct hsw_wait *w, __u64 lock, __u32 flags) {
+  __u64 word = 0, owner = 0;
+  if (flags & HSW_LCB_F_MUTEX) {
+    word = BPF_CORE_READ((struct mutex *)lock, owner.counter);
+    owner = word & ~7ULL; /* MUTEX_FLAGS */
+    w->owner_kind = HSW_OWNER_MUTEX;
+  } else if (flags & HSW_LCB_F_RT) {
+    word = (__u64)BPF_CORE_READ((struct rt_mutex_base___w *)lock, owner);
+    owner = word & ~1ULL; /* RT_MUTEX_HAS_WAITERS */
+    w->owner_kind = HSW_OWNER_RT;
+  } else if ((flags & (HSW_LCB_F_READ | HSW_LCB_F_WRITE)) &&
+             !(flags & (HSW_LCB_F_PERCPU | HSW_LCB_F_SPIN))) {
+    word = BPF_CORE_READ((struct rw_semaphore *)lock, owner.counter);
+    owner = word & ~3ULL; /* RWSEM_READER_OWNED | RWSEM_NONSPINNABLE */
+    w->owner_kind = HSW_OWNER_RWSEM;
+  } else {
+    w->owner_kind = HSW_OWNER_NONE;
+    return;
+  }
+  w->owner_word = word;
+  if (owner) {
+    struct task_struct *o = (void *)owner;
+    w->owner_pid = BPF_CORE_READ(o, pid);
+    bpf_probe_read_kernel(w->owner_comm, sizeof(w->owner_comm), &o->comm);
+  }
+}
+
+static int on_begin(__u64 lock, __u32 flags) {
+  struct hsw_counters *c = my_counters();
+  if (!trace_spin && is_pure_spin(flags)) {
+    c->spins_skipped++;
+    return 0;
+  }
+  c->events++;
+  __u64 id = bpf_get_current_pid_tgid();
+  __u32 pid = (__u32)id;
+  struct hsw_wait *old = bpf_map_lookup_elem(&waits, &pid);
+  if (old) {
+    if (old->lock == lock) { /* mutex: spin phase, then the sleeping phase */
+      old->flags = flags;
+      return 0;
+    }
+    if (is_pure_spin(flags) && !is_pure_spin(old->flags)) return 0; /* wait_lock inside */
+  }
+  struct hsw_wait w = {};
+  w.lock = lock;
+  w.flags = flags;
+  w.start_ns = bpf_ktime_get_ns();
+  w.tgid = id >> 32;
+  bpf_get_current_comm(w.comm, sizeof(w.comm));
+  read_owner(&w, lock, flags);
+  if (bpf_map_update_elem(&waits, &pid, &w, BPF_ANY)) c->lost_waits++;
+  return 0;
+}
+
+/* Fills the object candidates of a lock seen for the first time. */
+static void fill_candidates(struct hsw_lock_stat *s, __u64 lock, __u32 flags) {
+  struct task_struct *t = (void *)bpf_get_current_task();
+  struct mm_struct *mm = BPF_CORE_READ(t, mm);
+  if (mm && lock == (__u64)mm + bpf_core_field_offset(struct mm_struct, mmap_lock)) {
+    s->cand_mm = (__u64)mm;
+    s->cand_mm_tgid = BPF_CORE_READ(t, tgid);
+    bpf_get_current_comm(s->cand_name, sizeof(s->cand_name)); /* the process using that mm */
+    return;
+  }
+  if (!(flags & (HSW_LCB_F_READ | HSW_LCB_F_WRITE)) ||
+      (flags & (HSW_LCB_F_PERCPU | HSW_LCB_F_SPIN | HSW_LCB_F_RT)))
+    return;
+  struct inode *ino = (void *)(lock - bpf_core_field_offset(struct inode, i_rwsem));
+  s->cand_inode = (__u64)ino;
+  s->cand_inode_sb = (__u64)BPF_CORE_READ(ino, i_sb);
+  s->cand_inode_ino = BPF_CORE_READ(ino, i_ino);
+  struct hlist_node *alias = BPF_CORE_READ(ino, i_dentry.first);
+  if (alias) {
+    struct dentry *d = (void *)((__u64)alias - bpf_core_field_offset(struct dentry, d_u));
+    const unsigned char *name = BPF_CORE_READ(d, d_name.name);
+    bpf_probe_read_kernel_str(s->cand_name, sizeof(s->cand_name), name);
+  }
+}
+
+static void account(struct hsw_counters *c, struct hsw_wait *w, __u64 lock, __u64 wait_ns) {
+  struct hsw_lock_stat *s = bpf_map_lookup_elem(&lock_stats, &lock);
+  if (!s) {
+    struct hsw_lock_stat n = {};
+    fill_candidates(&n, lock, w->flags);
+    if (bpf_map_update_elem(&lock_stats, &lock, &n, BPF_NOEXIST) == -7 /* -E2BIG: full */) c->lost_stats++;
+    s = bpf_map_lookup_elem(&lock_stats, &lock);
+    if (!s) return;
+  }
+  __sync_fetch_and_add(&s->count, 1);
+  __sync_fetch_and_add(&s->total_ns, wait_ns);
+  if (wait_ns > s->max_ns) s->max_ns = wait_ns;
+  s->flags = w->flags;
+  s->owner_pid = w->owner_pid;
+  __builtin_memcpy(s->owner_comm, w->owner_comm, sizeof(s->owner_comm));
+}
+
+static int on_end(__u64 lock, int ret) {
+  __u32 pid = (__u32)bpf_get_current_pid_tgid();
+  struct hsw_wait *w = bpf_map_lookup_elem(&waits, &pid);
+  if (!w || w->lock != lock) return 0;
+  struct hsw_counters *c = my_counters();
+  __u64 now = bpf_ktime_get_ns(), wait_ns = now - w->start_ns;
+  account(c, w, lock, wait_ns);
+  if (long_wait_ns && wait_ns >= long_wait_ns) {
+    struct hsw_ended e = {.lock = lock, .start_ns = w->start_ns, .end_ns = now, .ret = ret};
+    if (bpf_map_update_elem(&ended, &pid, &e, BPF_ANY)) c->lost_ended++;
+  }
+  bpf_map_delete_elem(&waits, &pid);
+  return 0;
+}
+
+static void fill_layout(void) {
+  if (!layout.pcpu_rwsem_size) layout.pcpu_rwsem_size = bpf_core_type_size(struct percpu_rw_semaphore);
+}
+
+SEC("tp_btf/contention_begin")
+int BPF_PROG(hsw_begin_btf, void *lock, unsigned int flags) {
+  fill_layout();
+  return on_begin((__u64)lock, flags);
+}
+
+SEC("tp_btf/contention_end")
+int BPF_PROG(hsw_end_btf, void *lock, int ret) { return on_end((__u64)lock, ret); }
+
+SEC("raw_tp/contention_begin")
+int BPF_PROG(hsw_begin_raw, void *lock, unsigned int flags) {
+  fill_layout();
+  return on_begin((__u64)lock, flags);
+}
+
+SEC("raw_tp/contention_end")
+int BPF_PROG(hsw_end_raw, void *lock, int ret) { return on_end((__u64)lock, ret); }

@@ -1,0 +1,172 @@
+#include "watch/lock_tracer.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstring>
+#include <ctime>
+#include <string>
+
+#include "watch.h"
+#include "watch.skel.h"
+
+namespace hangscope::watch {
+
+namespace {
+
+std::string last_libbpf_error;
+
+int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
+  if (level == LIBBPF_DEBUG) return 0;
+  char buf[512];
+  std::vsnprintf(buf, sizeof buf, fmt, args);
+  last_libbpf_error = buf;
+  while (!last_libbpf_error.empty() && last_libbpf_error.back() == '\n')
+    last_libbpf_error.pop_back();
+  return 0;
+}
+
+std::string comm_string(const char* c, std::size_t n) { return std::string(c, strnlen(c, n)); }
+
+// Opens, loads and attaches one flavour (tp_btf or raw_tp). Returns nullptr with `err` set.
+watch_bpf* open_flavour(const TracerOptions& o, bool btf, std::string& err) {
+  watch_bpf* s = watch_bpf__open();
+  if (!s) {
+    err = fmt::format("cannot open the watch BPF object: {}", std::strerror(errno));
+    return nullptr;
+  }
+  s->rodata->trace_spin = o.trace_spin ? 1 : 0;
+  s->rodata->long_wait_ns = o.long_wait_ns;
+  bpf_program__set_autoload(s->progs.hsw_begin_btf, btf);
+  bpf_program__set_autoload(s->progs.hsw_end_btf, btf);
+  bpf_program__set_autoload(s->progs.hsw_begin_raw, !btf);
+  bpf_program__set_autoload(s->progs.hsw_end_raw, !btf);
+  int rc = watch_bpf__load(s);
+  if (rc == 0) rc = watch_bpf__attach(s);
+  if (rc != 0) {
+    err = fmt::format("cannot attach to lock:contention_begin/end ({}): {}{}",
+                      btf ? "tp_btf" : "raw_tp", std::strerror(-rc),
+                      last_libbpf_error.empty() ? "" : " (libbpf: " + last_libbpf_error + ")");
+    watch_bpf__destroy(s);
+    return nullptr;
+  }
+  return s;
+}
+
+}  // namespace
+
+std::uint64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000ull +
+         static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+Result<std::unique_ptr<LockTracer>> LockTracer::attach(const TracerOptions& options) {
+  libbpf_set_print(libbpf_print);
+  std::unique_ptr<LockTracer> t(new LockTracer());
+  std::string err_btf, err_raw;
+  t->skel_ = open_flavour(options, true, err_btf);
+  if (!t->skel_) {
+    t->skel_ = open_flavour(options, false, err_raw);
+    t->mode_ = "raw_tp";
+  }
+  if (!t->skel_) return make_error(err_btf + "; fallback: " + err_raw);
+  return t;
+}
+
+LockTracer::~LockTracer() { detach(); }
+
+void LockTracer::detach() {
+  if (skel_) watch_bpf__destroy(skel_);
+  skel_ = nullptr;
+}
+
+std::uint64_t LockTracer::percpu_rwsem_size() const {
+  return skel_ ? skel_->bss->layout.pcpu_rwsem_size : 0;
+}
+
+TracerSample LockTracer::sample() {
+  TracerSample out;
+  if (!skel_) return out;
+  out.now_ns = monotonic_ns();
+  int fd = bpf_map__fd(skel_->maps.waits);
+  __u32 key = 0, next = 0;
+  __u32* cur = nullptr;
+  hsw_wait w{};
+  // Bounded: a key deleted under us restarts the walk from the first key.
+  for (int steps = 0; steps < 2 * HSW_MAX_WAITS && bpf_map_get_next_key(fd, cur, &next) == 0;
+       steps++) {
+    key = next;
+    cur = &key;
+    if (bpf_map_lookup_elem(fd, &key, &w) != 0) continue;  // ended meanwhile
+    LockWait lw;
+    lw.pid = static_cast<int>(key);
+    lw.tgid = static_cast<int>(w.tgid);
+    lw.comm = comm_string(w.comm, sizeof w.comm);
+    lw.lock = w.lock;
+    lw.flags = w.flags;
+    lw.start_ns = w.start_ns;
+    lw.owner_word = w.owner_word;
+    lw.owner_pid = static_cast<int>(w.owner_pid);
+    lw.owner_comm = comm_string(w.owner_comm, sizeof w.owner_comm);
+    out.waits.push_back(std::move(lw));
+  }
+  int efd = bpf_map__fd(skel_->maps.ended);
+  std::vector<__u32> done;
+  cur = nullptr;
+  hsw_ended e{};
+  for (int steps = 0; steps < 2 * HSW_MAX_ENDED && bpf_map_get_next_key(efd, cur, &next) == 0;
+       steps++) {
+    key = next;
+    cur = &key;
+    if (bpf_map_lookup_elem(efd, &key, &e) != 0) continue;
+    out.ended.push_back({static_cast<int>(key), e.lock, e.start_ns, e.end_ns});
+    done.push_back(key);
+  }
+  for (__u32 k : done) bpf_map_delete_elem(efd, &k);
+  for (const hsw_counters& c : skel_->bss->counters) {
+    out.counters.events += c.events;
+    out.counters.lost_waits += c.lost_waits;
+    out.counters.lost_stats += c.lost_stats;
+    out.counters.lost_ended += c.lost_ended;
+    out.counters.spins_skipped += c.spins_skipped;
+  }
+  return out;
+}
+
+std::vector<LockStat> LockTracer::lock_stats() {
+  std::vector<LockStat> out;
+  if (!skel_) return out;
+  int fd = bpf_map__fd(skel_->maps.lock_stats);
+  __u64 key = 0, next = 0;
+  __u64* cur = nullptr;
+  hsw_lock_stat s{};
+  for (int steps = 0; steps < 2 * HSW_MAX_LOCKS && bpf_map_get_next_key(fd, cur, &next) == 0;
+       steps++) {
+    key = next;
+    cur = &key;
+    if (bpf_map_lookup_elem(fd, &key, &s) != 0) continue;
+    LockStat l;
+    l.lock = key;
+    l.count = s.count;
+    l.total_ns = s.total_ns;
+    l.max_ns = s.max_ns;
+    l.flags = s.flags;
+    l.owner_pid = static_cast<int>(s.owner_pid);
+    l.owner_comm = comm_string(s.owner_comm, sizeof s.owner_comm);
+    l.cand_mm = s.cand_mm;
+    l.cand_mm_tgid = static_cast<int>(s.cand_mm_tgid);
+    l.cand_inode = s.cand_inode;
+    l.cand_inode_sb = s.cand_inode_sb;
+    l.cand_inode_ino = s.cand_inode_ino;
+    l.cand_name = comm_string(s.cand_name, sizeof s.cand_name);
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+}  // namespace hangscope::watch

@@ -1,0 +1,233 @@
+#include "watch/watch_loop.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <set>
+
+#include "analyze/analyze.h"
+#include "collect/live.h"
+#include "collect/proc_parse.h"
+#include "collect/read_file.h"
+#include "model/enums.h"
+#include "watch/episode.h"
+#include "watch/event_report.h"
+#include "watch/line_sink.h"
+#include "watch/lock_tracer.h"
+#include "watch/metrics.h"
+#include "watch/top.h"
+
+namespace hangscope::watch {
+
+namespace {
+
+constexpr std::uint64_t kSweepNs = 1000000000ull;
+constexpr std::uint64_t kTopSnapshotEveryNs = 10 * kSweepNs;
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_stop_signal(int) { g_stop = 1; }
+
+void install_stop_signals() {
+  g_stop = 0;
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+std::string now_text() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return iso8601_utc(static_cast<double>(ts.tv_sec));
+}
+
+// Sleeps until `deadline_ns` (CLOCK_MONOTONIC) or a stop signal, in 50 ms slices.
+void sleep_until(std::uint64_t deadline_ns) {
+  while (!g_stop) {
+    std::uint64_t now = monotonic_ns();
+    if (now >= deadline_ns) return;
+    std::uint64_t slice = std::min<std::uint64_t>(deadline_ns - now, 50000000ull);
+    timespec ts{static_cast<time_t>(slice / 1000000000ull),
+                static_cast<long>(slice % 1000000000ull)};
+    nanosleep(&ts, nullptr);
+  }
+}
+
+// True while /proc/PID/stat says D (uninterruptible or killable wait). stat takes no mm lock.
+bool task_in_d_state(int pid) {
+  auto text = collect::read_small_file(fmt::format("/proc/{}/stat", pid), 4096);
+  if (!text.ok()) return false;
+  auto st = collect::parse_proc_stat(*text);
+  return st.ok() && st->state == 'D';
+}
+
+class Session {
+ public:
+  Session(const WatchOptions& o, LineSink sink, std::unique_ptr<LockTracer> tracer)
+      : o_(o), sink_(std::move(sink)), tracer_(std::move(tracer)), tracker_(o.threshold_seconds) {}
+
+  int run() {
+    start_ns_ = monotonic_ns();
+    if (o_.top) return loop([this] { return top_sweep(); });
+    if (!report_preexisting()) return 2;
+    int rc = loop([this] { return sweep(); });
+    TracerCounters c = tracer_->sample().counters;
+    if (o_.json)
+      (void)emit(json_line(summary_json(c, tracker_.open().size(), now_text())) + "\n");
+    else
+      (void)emit(
+          fmt::format("{} watch stopped: {} contention events, {} lost, {} episode(s) still open\n",
+                      now_text(), c.events, c.lost(), tracker_.open().size()));
+    return rc;
+  }
+
+ private:
+  template <typename F>
+  int loop(F step) {
+    std::uint64_t end = o_.duration_seconds > 0
+                            ? start_ns_ + static_cast<std::uint64_t>(o_.duration_seconds * 1e9)
+                            : 0;
+    std::uint64_t next = start_ns_ + kSweepNs;
+    while (!g_stop) {
+      sleep_until(end ? std::min(next, end) : next);
+      if (g_stop || (end && monotonic_ns() >= end)) break;
+      next += kSweepNs;
+      if (!step()) return 2;
+    }
+    return 0;
+  }
+
+  bool emit(const std::string& text) {
+    auto w = sink_.write(text);
+    if (!w.ok()) std::fprintf(stderr, "hangscope watch: %s\n", w.error().message.c_str());
+    return w.ok();
+  }
+
+  // Reports the given stuck events with one fresh snapshot (the same analysis as `why PID`).
+  bool report_stuck(const std::vector<StuckEvent>& events,
+                    const Result<model::Snapshot>* given = nullptr) {
+    if (events.empty()) return true;
+    Result<model::Snapshot> snap = given ? *given : collect::collect_live({});
+    for (const StuckEvent& e : events) {
+      analyze::AnalyzeOptions ao;
+      ao.only_pid = e.episode.pid;
+      ao.min_stuck_seconds = 0;
+      std::string t = now_text(), why = snap.ok() ? "" : snap.error().message;
+      std::optional<analyze::Findings> f;
+      if (snap.ok()) f = analyze::analyze(*snap, ao);
+      std::string out =
+          o_.json
+              ? json_line(stuck_json(e, f ? &*f : nullptr, snap.ok() ? &*snap : nullptr, t, why)) +
+                    "\n"
+              : stuck_text(e, f ? &*f : nullptr, t, why);
+      if (!emit(out)) return false;
+    }
+    return true;
+  }
+
+  bool report_preexisting() {
+    Result<model::Snapshot> snap = collect::collect_live({});
+    if (!snap.ok()) return true;  // nothing to compare with; lock tracing still runs
+    analyze::AnalyzeOptions ao;
+    ao.min_stuck_seconds = o_.threshold_seconds;
+    std::vector<StuckEvent> events;
+    std::uint64_t now = monotonic_ns();
+    for (const analyze::Chain& c : analyze::analyze(*snap, ao).chains) {
+      if (c.stuck.state != model::TaskState::disk_sleep || !c.stuck.stuck_seconds.known()) continue;
+      Episode e;
+      e.pid = c.stuck.pid;
+      e.comm = c.stuck.comm;
+      if (!c.hops.empty()) {
+        e.kind = std::string(model::to_string(c.hops.front().wait.kind));
+        if (!c.hops.front().holders.empty())
+          e.owner = {c.hops.front().holders.front().pid, c.hops.front().holders.front().comm};
+      }
+      for (StuckEvent& s : tracker_.add_preexisting(e, *c.stuck.stuck_seconds, now))
+        events.push_back(s);
+    }
+    return report_stuck(events, &snap);
+  }
+
+  bool sweep() {
+    TracerSample s = tracer_->sample();
+    std::set<int> still;
+    for (int pid : tracker_.snapshot_pids())
+      if (task_in_d_state(pid)) still.insert(pid);
+    SweepEvents ev = tracker_.sweep(s, still);
+    for (const ReleasedEvent& r : ev.released)
+      if (!emit(o_.json ? json_line(released_json(r, now_text())) + "\n"
+                        : released_text(r, now_text())))
+        return false;
+    if (!report_stuck(ev.stuck)) return false;
+    if (s.counters.lost() > last_lost_) {
+      last_lost_ = s.counters.lost();
+      std::string t = now_text();
+      if (!emit(o_.json ? json_line(lost_json(s.counters, t)) + "\n"
+                        : fmt::format("{} LOST {} contention events so far (BPF maps full)\n", t,
+                                      last_lost_)))
+        return false;
+    }
+    if (!o_.prometheus.empty()) {
+      WatchMetrics m{tracker_.open_by_kind(), tracker_.longest_wait_seconds(), s.counters};
+      if (auto w = write_file_atomic(o_.prometheus, prometheus_text(m)); !w.ok()) {
+        std::fprintf(stderr, "hangscope watch: --prometheus %s\n", w.error().message.c_str());
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool top_sweep() {
+    std::uint64_t now = monotonic_ns();
+    if (!top_snap_ || now - top_snap_ns_ >= kTopSnapshotEveryNs) {
+      auto snap = collect::collect_live({});
+      top_snap_ =
+          std::make_unique<model::Snapshot>(snap.ok() ? std::move(*snap) : model::Snapshot{});
+      top_snap_ns_ = now;
+    }
+    auto rows =
+        top_rows(tracer_->lock_stats(), *top_snap_, tracer_->percpu_rwsem_size(), o_.top_limit);
+    TracerCounters c = tracer_->sample().counters;
+    double elapsed = static_cast<double>(now - start_ns_) / 1e9;
+    if (o_.json) return emit(json_line(top_json(rows, c, elapsed, now_text())) + "\n");
+    bool tty = o_.output.empty() && isatty(STDOUT_FILENO);
+    return emit((tty ? "\033[H\033[J" : "\n") + top_text(rows, c, elapsed));
+  }
+
+  WatchOptions o_;
+  LineSink sink_;
+  std::unique_ptr<LockTracer> tracer_;
+  EpisodeTracker tracker_;
+  std::uint64_t start_ns_ = 0;
+  std::uint64_t last_lost_ = 0;
+  std::unique_ptr<model::Snapshot> top_snap_;
+  std::uint64_t top_snap_ns_ = 0;
+};
+
+}  // namespace
+
+int run_watch_loop(const WatchOptions& o) {
+  install_stop_signals();
+  auto sink = LineSink::open(o.output);
+  if (!sink.ok()) {
+    std::fprintf(stderr, "hangscope watch: %s\n", sink.error().message.c_str());
+    return 2;
+  }
+  TracerOptions to;
+  to.trace_spin = o.spin;
+  to.long_wait_ns = static_cast<std::uint64_t>(o.threshold_seconds * 1e9);
+  auto tracer = LockTracer::attach(to);
+  if (!tracer.ok()) {
+    std::fprintf(stderr, "hangscope watch: %s\n", tracer.error().message.c_str());
+    return 2;
+  }
+  Session session(o, std::move(*sink), std::move(*tracer));
+  return session.run();
+}
+
+}  // namespace hangscope::watch

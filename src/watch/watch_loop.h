@@ -1,0 +1,25 @@
+// The watch loop: attach the lock tracer, report tasks already stuck (start-up snapshot),
+// then sweep every second until the duration ends or SIGINT/SIGTERM arrives.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace hangscope::watch {
+
+struct WatchOptions {
+  double threshold_seconds = 10;  ///< >= 1
+  double duration_seconds = 0;    ///< 0: until SIGINT/SIGTERM
+  bool json = false;              ///< JSON lines instead of text
+  std::string output;             ///< "" = stdout; else appended and fsync'ed per report
+  std::string prometheus;         ///< "" = none; else node_exporter textfile, rewritten atomically
+  bool top = false;               ///< the contended-locks table instead of episodes
+  std::size_t top_limit = 20;
+  bool spin = false;  ///< also trace spin locks
+};
+
+/// Runs until done; returns the process exit code (0: stopped normally, 2: could not attach or
+/// write). Errors go to stderr as one line. SIGINT/SIGTERM stop it cleanly (exit 0).
+int run_watch_loop(const WatchOptions& options);
+
+}  // namespace hangscope::watch
