@@ -42,6 +42,7 @@ struct {
 struct hs_super_block sbs[HS_MAX_SB];
 __u32 nr_sbs;
 __u32 sb_walk_done;
+__u32 sb_walk_incomplete; /* a super_block left the list during the walk */
 struct hs_file_hold holds[HS_MAX_FILES];
 __u32 nr_holds;
 struct hs_uffd_wait uffd_waits[HS_MAX_UFFD_WAITS];
@@ -257,6 +258,10 @@ static long sb_walk_step(__u64 i, struct sb_walk_ctx *c) {
   struct list_head *lh = (void *)node;
   c->cur = (__u64)BPF_CORE_READ(lh, next);
   if (c->cur == c->start || c->cur == 0) return 1;
+  if (c->cur == node) { /* list_del_init() under us: the node points at itself */
+    sb_walk_incomplete = 1;
+    return 1;
+  }
   return 0;
 }
 

@@ -86,6 +86,8 @@ Status collect_bpf(model::Snapshot& snap, const std::function<const Kallsyms&()>
   raw.dropped = skel->bss->dropped;
   raw.offsets = skel->bss->offsets;
   if (!skel->bss->sb_walk_done) snap.notes.push_back("super_block list not walked (scanning thread not visited)");
+  if (skel->bss->sb_walk_incomplete)
+    snap.notes.push_back("a super_block was being removed during the walk: the list may be incomplete");
 
   // Pass 2: full records for owners, FUSE daemons and uffd handlers that are not blocked.
   std::set<__u32> wanted = tasks_to_follow(raw);
