@@ -97,9 +97,6 @@ RunResult run_hangscope(const std::vector<std::string>& args, int timeout_ms) {
   return r;
 }
 
-bool not_implemented_yet(const RunResult& r) {
-  return r.exit_code == 2 && r.err.find("not implemented yet") != std::string::npos;
-}
 
 std::optional<nlohmann::json> parse_report(const RunResult& r) {
   auto j = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);

@@ -29,9 +29,6 @@ struct RunResult {
 /// Runs HANGSCOPE_BIN with `args`, capturing stdout/stderr, killed after `timeout_ms`.
 RunResult run_hangscope(const std::vector<std::string>& args, int timeout_ms = 10000);
 
-/// True when `r` is the placeholder answer of a subcommand not written yet ("not implemented
-/// yet", exit 2). The lead deletes this (and its callers' GTEST_SKIP) once why/scan exist.
-bool not_implemented_yet(const RunResult& r);
 
 /// Parses `r.out` as a hangscope/1 document; nullopt (with a gtest failure) when it is not.
 std::optional<nlohmann::json> parse_report(const RunResult& r);

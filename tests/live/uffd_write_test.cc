@@ -72,7 +72,6 @@ TEST_P(UffdWriteTest, CleanupReleasesEverything) {
 TEST_P(UffdWriteTest, WhyExplainsWriter2) {
   pid_t stuck = hang_->writer2_pid();
   RunResult r = run_hangscope({"why", std::to_string(stuck), "--json"});
-  if (not_implemented_yet(r)) GTEST_SKIP() << "hangscope why not implemented yet";
   ASSERT_FALSE(r.timed_out) << "hangscope why did not finish within 10 s";
   EXPECT_EQ(r.exit_code, 1) << r.err;
   auto report = parse_report(r);
