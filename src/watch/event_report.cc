@@ -71,6 +71,15 @@ json released_json(const ReleasedEvent& e, const std::string& time) {
               {"lock", lock_json(e.episode)}};
 }
 
+json started_json(double threshold_seconds, const std::string& attach_mode, bool top,
+                  const std::string& time) {
+  return json{{"event", "started"},
+              {"time", time},
+              {"threshold_seconds", threshold_seconds},
+              {"attach", attach_mode},
+              {"top", top}};
+}
+
 json lost_json(const TracerCounters& c, const std::string& time) {
   return json{{"event", "lost"},
               {"time", time},

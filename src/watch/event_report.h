@@ -4,6 +4,7 @@
 //    "found_by":"lock_trace"|"snapshot", "lock":{"addr","kind","mode","owner":{"pid","comm"}}}
 //   {"event":"released", "time", "pid", "comm", "lasted_seconds", "exact",
 //    "released_by":{"pid","comm"} | "unknown", "lock":{...}}
+//   {"event":"started", "time", "threshold_seconds", "attach":"tp_btf"|"raw_tp", "top"}
 //   {"event":"lost", "time", "lost_events", "lost_waits", "lost_stats", "lost_ended"}
 //   {"event":"summary", "time", "contention_events", "lost_events", "spins_skipped",
 //   "open_episodes"}
@@ -26,6 +27,10 @@ nlohmann::json stuck_json(const StuckEvent& e, const analyze::Findings* findings
 
 /// The released event.
 nlohmann::json released_json(const ReleasedEvent& e, const std::string& time);
+
+/// The started event (printed once the tracepoints are attached).
+nlohmann::json started_json(double threshold_seconds, const std::string& attach_mode, bool top,
+                            const std::string& time);
 
 /// The lost-events event (emitted when the lost counters grew).
 nlohmann::json lost_json(const TracerCounters& c, const std::string& time);

@@ -73,6 +73,14 @@ class Session {
 
   int run() {
     start_ns_ = monotonic_ns();
+    std::string t = now_text();
+    if (!emit(o_.json ? json_line(
+                            started_json(o_.threshold_seconds, tracer_->attach_mode(), o_.top, t)) +
+                            "\n"
+                      : fmt::format("{} watching: lock waits over {:.1f} s ({}){}\n", t,
+                                    o_.threshold_seconds, tracer_->attach_mode(),
+                                    o_.top ? ", contended locks table" : "")))
+      return 2;
     if (o_.top) return loop([this] { return top_sweep(); });
     if (!report_preexisting()) return 2;
     int rc = loop([this] { return sweep(); });

@@ -1,0 +1,233 @@
+// hangscope watch against real hangs: a JSON "stuck" report within 4 s of the threshold naming
+// the owner and the object, a "released" line once the fixture's cleanup ends the hang, and
+// nothing left attached after SIGTERM or SIGKILL.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "demo/fuse_write_chain.h"
+#include "live/live_support.h"
+
+namespace hangscope::live {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// `hangscope watch ...` as a child whose stdout lines are collected by a reader thread.
+class WatchChild {
+ public:
+  explicit WatchChild(const std::vector<std::string>& args) {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(p[1], STDOUT_FILENO);
+      std::vector<char*> argv{const_cast<char*>(HANGSCOPE_BIN), const_cast<char*>("watch")};
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      execv(HANGSCOPE_BIN, argv.data());
+      _exit(127);
+    }
+    close(p[1]);
+    fd_ = p[0];
+    reader_ = std::thread([this] { read_lines(); });
+  }
+  ~WatchChild() {
+    if (pid_ > 0 && !reaped_) {
+      kill(pid_, SIGKILL);
+      wait_exit(5000);
+    }
+    if (reader_.joinable()) reader_.join();
+    if (fd_ >= 0) close(fd_);
+  }
+  pid_t pid() const { return pid_; }
+
+  /// The first JSON line matching `pred` (searching from the start), waiting until `deadline`.
+  std::optional<nlohmann::json> wait_for(const std::function<bool(const nlohmann::json&)>& pred,
+                                         Clock::time_point deadline,
+                                         Clock::time_point* when = nullptr) {
+    std::unique_lock lk(mu_);
+    for (std::size_t i = 0;;) {
+      for (; i < lines_.size(); ++i) {
+        auto j = nlohmann::json::parse(lines_[i].first, nullptr, false);
+        if (!j.is_discarded() && pred(j)) {
+          if (when) *when = lines_[i].second;
+          return j;
+        }
+      }
+      if (eof_ || cv_.wait_until(lk, deadline) == std::cv_status::timeout) {
+        if (Clock::now() >= deadline || eof_) return std::nullopt;
+      }
+    }
+  }
+  std::string all_output() {
+    std::lock_guard lk(mu_);
+    std::string out;
+    for (auto& l : lines_) out += l.first + "\n";
+    return out;
+  }
+  /// Waits (bounded) for the child to exit; its exit code, or -1 (signal/timeout).
+  int wait_exit(int timeout_ms) {
+    for (int waited = 0; waited <= timeout_ms; waited += 20) {
+      int st = 0;
+      if (waitpid(pid_, &st, WNOHANG) == pid_) {
+        reaped_ = true;
+        return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+      }
+      usleep(20000);
+    }
+    return -1;
+  }
+
+ private:
+  void read_lines() {
+    std::string buf;
+    char chunk[4096];
+    for (;;) {
+      ssize_t n = read(fd_, chunk, sizeof chunk);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      buf.append(chunk, static_cast<std::size_t>(n));
+      std::size_t nl;
+      while ((nl = buf.find('\n')) != std::string::npos) {
+        std::lock_guard lk(mu_);
+        lines_.emplace_back(buf.substr(0, nl), Clock::now());
+        buf.erase(0, nl + 1);
+        cv_.notify_all();
+      }
+    }
+    std::lock_guard lk(mu_);
+    eof_ = true;
+    cv_.notify_all();
+  }
+
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  bool reaped_ = false;
+  std::thread reader_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::pair<std::string, Clock::time_point>> lines_;
+  bool eof_ = false;
+};
+
+bool is_event(const nlohmann::json& j, const char* name) {
+  return j.is_object() && j.value("event", "") == name;
+}
+
+std::string bpf_prog_list() {
+  RunResult r;
+  FILE* f = popen("bpftool prog show 2>/dev/null", "r");
+  std::string out;
+  if (!f) return out;
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, f)) out.append(buf, n);
+  pclose(f);
+  return out;
+}
+
+TEST(WatchLive, ReportsFuseWriteChainStuckThenReleased) {
+  if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  WatchChild watch({"--json", "--threshold", "2", "--duration", "15"});
+  ASSERT_GT(watch.pid(), 0);
+  auto started = watch.wait_for([](auto& j) { return is_event(j, "started"); },
+                                Clock::now() + std::chrono::seconds(10));
+  ASSERT_TRUE(started) << "no started event: " << watch.all_output();
+
+  auto hang = demo::FuseWriteChain::start({hangfs_binary(), false, demo::Millis(10000), {}});
+  ASSERT_TRUE(hang.ok()) << hang.error().message;
+  auto t0 = Clock::now();  // the waits began before this
+  pid_t writer1 = (*hang)->writer1_pid(), writer2 = (*hang)->writer2_pid();
+  for (pid_t p : {(*hang)->daemon_pid(), writer1, writer2, (*hang)->trunc3_pid()}) remember_pid(p);
+
+  Clock::time_point when;
+  auto stuck =
+      watch.wait_for([&](auto& j) { return is_event(j, "stuck") && j.value("pid", 0) == writer2; },
+                     t0 + std::chrono::seconds(2 + 4), &when);
+  ASSERT_TRUE(stuck) << "no stuck report for writer2 within threshold + 4 s: "
+                     << watch.all_output();
+  SCOPED_TRACE("stuck: " + stuck->dump(2));
+  EXPECT_EQ(stuck->value("found_by", ""), "lock_trace");
+  EXPECT_GE(stuck->value("waited_seconds", 0.0), 2.0);
+  const auto& lock = (*stuck)["lock"];
+  EXPECT_EQ(lock.value("kind", ""), "rwsem");
+  EXPECT_EQ(lock.value("mode", ""), "write");
+  ASSERT_TRUE(lock["owner"].is_object());
+  EXPECT_EQ(lock["owner"].value("pid", 0), writer1);
+  // The same chain as `hangscope why`: the file's i_rwsem, held by writer1.
+  EXPECT_EQ(stuck->value("schema", ""), "hangscope/1");
+  const auto* chain = chain_for(*stuck, writer2);
+  ASSERT_NE(chain, nullptr);
+  const auto& h0 = (*chain)["hops"][0];
+  EXPECT_EQ(h0["object"].value("type", ""), "inode");
+  EXPECT_EQ(object_field(h0, "ino"), std::to_string((*hang)->file_ino()));
+  EXPECT_EQ(object_field(h0, "name"), (*hang)->file_name());
+  EXPECT_EQ(holder_pids(h0), std::vector<pid_t>{writer1});
+  EXPECT_EQ(h0["wait"].value("lock_addr", ""), lock.value("addr", "?"));
+
+  auto t_clean = Clock::now();
+  auto s = (*hang)->cleanup();
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto released = watch.wait_for(
+      [&](auto& j) { return is_event(j, "released") && j.value("pid", 0) == writer2; },
+      Clock::now() + std::chrono::seconds(4));
+  ASSERT_TRUE(released) << "no released line: " << watch.all_output();
+  EXPECT_EQ((*released)["released_by"].value("pid", 0), writer1);
+  double lasted = released->value("lasted_seconds", 0.0);
+  double upper = std::chrono::duration<double>(Clock::now() - t0).count() + 15;
+  EXPECT_GE(lasted, std::chrono::duration<double>(t_clean - t0).count());
+  EXPECT_LT(lasted, upper);
+
+  auto summary = watch.wait_for([](auto& j) { return is_event(j, "summary"); },
+                                Clock::now() + std::chrono::seconds(16));
+  ASSERT_TRUE(summary) << watch.all_output();
+  EXPECT_EQ(summary->value("lost_events", 1u), 0u);
+  EXPECT_EQ(watch.wait_exit(5000), 0);
+}
+
+TEST(WatchLive, SigtermExitsZeroAndSigkillLeavesNothingAttached) {
+  if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  ASSERT_EQ(bpf_prog_list().find("hsw_begin"), std::string::npos) << "another watch is running";
+  {
+    WatchChild watch({"--json", "--threshold", "1"});
+    ASSERT_TRUE(watch.wait_for([](auto& j) { return is_event(j, "started"); },
+                               Clock::now() + std::chrono::seconds(10)));
+    EXPECT_NE(bpf_prog_list().find("hsw_begin"), std::string::npos);
+    kill(watch.pid(), SIGTERM);
+    EXPECT_EQ(watch.wait_exit(5000), 0);
+    EXPECT_TRUE(watch.wait_for([](auto& j) { return is_event(j, "summary"); },
+                               Clock::now() + std::chrono::seconds(1)));
+  }
+  EXPECT_EQ(bpf_prog_list().find("hsw_begin"), std::string::npos);
+  {
+    WatchChild watch({"--json", "--threshold", "1"});
+    ASSERT_TRUE(watch.wait_for([](auto& j) { return is_event(j, "started"); },
+                               Clock::now() + std::chrono::seconds(10)));
+    EXPECT_NE(bpf_prog_list().find("hsw_begin"), std::string::npos);
+    kill(watch.pid(), SIGKILL);
+    EXPECT_EQ(watch.wait_exit(5000), -1);
+  }
+  // Links and programs are owned by the dead process's file descriptors: freed with them.
+  std::string left;
+  for (int i = 0; i < 50; ++i) {
+    left = bpf_prog_list();
+    if (left.find("hsw_begin") == std::string::npos) break;
+    usleep(100000);
+  }
+  EXPECT_EQ(left.find("hsw_begin"), std::string::npos) << left;
+}
+
+}  // namespace
+}  // namespace hangscope::live
