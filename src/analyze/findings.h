@@ -18,6 +18,7 @@ struct TaskRef {
   bool alive = true;          // false: the task no longer exists (exited, killed by an Oops)
   std::string stop_reason;    // "SIGSTOP", "ptrace"
   std::string death;          // why it died, when !alive
+  std::string container;      // "docker:0123456789ab" when its cgroup names a container
   bool operator==(const TaskRef&) const = default;
 };
 

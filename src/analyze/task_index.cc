@@ -102,6 +102,7 @@ TaskRef make_task_ref(const model::Task& t) {
   r.alive = t.state != model::TaskState::dead;
   r.stop_reason = t.stop_reason;
   r.death = t.death;
+  if (t.container.known()) r.container = *t.container;
   return r;
 }
 

@@ -16,6 +16,7 @@ json task_json(const analyze::TaskRef& t) {
   if (t.stuck_seconds.known()) j["stuck_seconds"] = *t.stuck_seconds;
   if (!t.stop_reason.empty()) j["stop_reason"] = t.stop_reason;
   if (!t.death.empty()) j["death"] = t.death;
+  if (!t.container.empty()) j["container"] = t.container;
   return j;
 }
 

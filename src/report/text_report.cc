@@ -22,7 +22,8 @@ std::string seconds(const Maybe<double>& s) {
 }
 
 std::string describe_task(const TaskRef& t) {
-  std::string name = fmt::format("{} (pid {})", escape_text(t.comm), t.pid);
+  std::string name = fmt::format("{} (pid {}{})", escape_text(t.comm), t.pid,
+                                 t.container.empty() ? "" : ", in " + escape_text(t.container));
   if (t.pid == 0) name = escape_text(t.comm);
   if (!t.alive) return name + " DEAD" + (t.death.empty() ? "" : ": " + escape_text(t.death));
   if (t.state == TaskState::stopped || t.state == TaskState::traced) {

@@ -153,3 +153,31 @@ TEST(Analyze, LogStyleLocksMatchByNameAndStackHeldSites) {
 
 }  // namespace
 }  // namespace hangscope::analyze
+
+namespace hangscope::analyze {
+namespace {
+
+using namespace hangscope::testing;
+
+TEST(Analyze, MmapLockWaitNamesTheProcessAndContainer) {
+  model::Snapshot s;
+  auto reader = task(60, "ps", model::TaskState::disk_sleep, 0x60, {"__access_remote_vm", "proc_pid_cmdline_read"});
+  reader.wait = blocker_wait(model::LockKind::rwsem, model::LockMode::read, 0xe070);
+  reader.container = std::string("docker:0123456789ab");
+  auto owner = task(61, "app", model::TaskState::disk_sleep, 0x61, {"io_schedule"});
+  s.tasks = {reader, owner};
+  s.locks = {owned_lock(0xe070, model::LockKind::rwsem, 0x61, model::LockMode::write)};
+  s.mms.push_back({0xe000, 0xe070ull, {61}});
+  Findings f = analyze(s);
+  ASSERT_EQ(f.chains.size(), 1u);
+  const Chain& c = f.chains[0];
+  EXPECT_EQ(c.stuck.container, "docker:0123456789ab");
+  EXPECT_EQ(c.hops[0].object.type, model::ObjectType::mm);
+  EXPECT_EQ(c.hops[0].wait.lock_name, "mmap_lock");
+  EXPECT_NE(c.hops[0].object.summary.find("app (pid 61)"), std::string::npos);
+  ASSERT_EQ(c.hops.size(), 2u);  // the owner is blocked itself (I/O): followed
+  EXPECT_EQ(c.hops[1].wait.kind, model::LockKind::io);
+}
+
+}  // namespace
+}  // namespace hangscope::analyze
