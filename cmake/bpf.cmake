@@ -1,5 +1,6 @@
 # BPF objects and libbpf skeletons, generated at build time:
-#   vmlinux.h   from the running kernel's BTF (or src/bpf/vmlinux.h.pinned when absent)
+#   vmlinux.h   from the running kernel's BTF (or src/bpf/vmlinux.h.pinned, dumped from Linux
+#               6.18's BTF, when the build machine has none: CO-RE relocates at load time)
 #   NAME.bpf.o  clang -target bpf, CO-RE
 #   NAME.skel.h bpftool gen skeleton
 set(HANGSCOPE_BPF_OUT ${CMAKE_BINARY_DIR}/bpf)
