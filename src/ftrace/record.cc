@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "ftrace/traced_run.h"
+#include "ftrace/trace_scan.h"
 #include "ftrace/tracefs.h"
 
 namespace hangscope::ftrace {
@@ -111,7 +112,7 @@ Result<RecordResult> record_command(const RecordOptions& opts) {
     ~OutCloser() { ::close(fd); }
   } out_closer{out};
   std::string header = "# tracer: " + opts.tracer + "\n# hangscope ftrace record:";
-  for (const auto& a : opts.command) header += " " + a;
+  for (const auto& a : opts.command) header += " " + escape_text(a);  // no raw newlines
   header += "\n";
   TracedRun run;
   run.command = opts.command;
