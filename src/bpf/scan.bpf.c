@@ -3,13 +3,15 @@
  * Blocked (D), stopped (T) and traced (t) tasks, and tasks user space asks for by pid, get a
  * full record: kernel stack, task_struct.blocker with the lock's owner, time since last run.
  * Every other task gets a brief record (pid, task_struct address) so lock owners can be matched.
- * The super_block list is walked once, when the iterator visits the scanning task itself. */
+ * The super_block list is walked once, when the iterator visits the scanning task itself.
+ * Waits without a blocker are recovered by recover.bpf.c, loaded only when one is seen. */
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 
 #include "scan.h"
+#include "lock_owner.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -48,185 +50,6 @@ __u32 nr_holds;
 struct hs_uffd_wait uffd_waits[HS_MAX_UFFD_WAITS];
 __u32 nr_uffd_waits;
 __u32 dropped; /* records lost to full arrays */
-struct hs_offsets offsets;
-
-/* task_struct.blocker_mutex existed in 6.14-6.15 before the typed `blocker` word
- * (commit 3cf67d3c0a4d "hung_task: show the blocker task if the task is hung on mutex",
- * generalised by "hung_task: replace blocker_mutex with encoded blocker", 6.16). */
-struct task_struct___blocker_mutex {
-  struct mutex *blocker_mutex;
-} __attribute__((preserve_access_index));
-
-struct task_struct___blocker {
-  unsigned long blocker;
-} __attribute__((preserve_access_index));
-
-struct semaphore___holder {
-  unsigned long last_holder;
-} __attribute__((preserve_access_index));
-
-static __u64 read_blocker(struct task_struct *t, __u32 *has_field) {
-  struct task_struct___blocker *nt = (void *)t;
-  struct task_struct___blocker_mutex *ot = (void *)t;
-  if (bpf_core_field_exists(nt->blocker)) {
-    *has_field = 1;
-    return BPF_CORE_READ(nt, blocker);
-  }
-  if (bpf_core_field_exists(ot->blocker_mutex)) {
-    *has_field = 1;
-    return (__u64)BPF_CORE_READ(ot, blocker_mutex) | HS_BLOCKER_MUTEX;
-  }
-  *has_field = 0;
-  return 0;
-}
-
-static void read_owner(struct hs_task_full *r, __u64 blocker) {
-  __u64 type = blocker & 3, lock = blocker & ~3ULL, owner = 0;
-  if (!blocker) return;
-  if (!lock) return;
-  if (type == HS_BLOCKER_MUTEX) {
-    struct mutex *m = (void *)lock;
-    owner = BPF_CORE_READ(m, owner.counter);
-    r->lock_owner = owner;
-    owner &= ~7ULL; /* MUTEX_FLAGS */
-  } else if (type == HS_BLOCKER_SEM) {
-    struct semaphore___holder *s = (void *)lock;
-    if (bpf_core_field_exists(s->last_holder)) owner = BPF_CORE_READ(s, last_holder);
-    r->lock_owner = owner;
-    r->lock_count = BPF_CORE_READ((struct semaphore *)lock, count);
-  } else {
-    struct rw_semaphore *s = (void *)lock;
-    owner = BPF_CORE_READ(s, owner.counter);
-    r->lock_owner = owner;
-    r->lock_count = BPF_CORE_READ(s, count.counter);
-    owner &= ~3ULL; /* RWSEM_READER_OWNED | RWSEM_NONSPINNABLE */
-    /* The lock may be an inode's i_rwsem: user space verifies i_sb against the sb list. */
-    struct inode *ino = (void *)(lock - bpf_core_field_offset(struct inode, i_rwsem));
-    r->cand_inode = (__u64)ino;
-    r->cand_inode_sb = (__u64)BPF_CORE_READ(ino, i_sb);
-    r->cand_inode_ino = BPF_CORE_READ(ino, i_ino);
-    struct hlist_node *alias = BPF_CORE_READ(ino, i_dentry.first);
-    if (alias) {
-      struct dentry *d = (void *)((__u64)alias - bpf_core_field_offset(struct dentry, d_u));
-      const unsigned char *name = BPF_CORE_READ(d, d_name.name);
-      bpf_probe_read_kernel_str(r->cand_name, sizeof(r->cand_name), name);
-    }
-  }
-  if (owner) {
-    struct task_struct *o = (void *)owner;
-    r->owner_pid = BPF_CORE_READ(o, pid);
-    bpf_probe_read_kernel(r->owner_comm, sizeof(r->owner_comm), &o->comm);
-  }
-}
-
-#define THREAD_SIZE_GUESS (16 * 1024)
-
-/* True when `node` is a waiter record on some task's kernel stack: the task pointer stored in
- * the record (at node + task_off) is a task whose stack contains the record. */
-static bool is_stack_record(__u64 node, long task_off) {
-  __u64 tp = 0, base = 0;
-  if (bpf_probe_read_kernel(&tp, sizeof(tp), (void *)(node + task_off)) || !tp) return false;
-  struct task_struct *t = (void *)tp;
-  base = (__u64)BPF_CORE_READ(t, stack);
-  return base && node >= base && node < base + THREAD_SIZE_GUESS;
-}
-
-struct walk_ctx {
-  __u64 start;
-  __u64 cur;
-  __u64 head;
-  long task_off;
-  int closed;
-};
-
-static long walk_step(__u64 i, struct walk_ctx *w) {
-  if (!w->cur) return 1;
-  if (w->cur == w->start) {
-    w->closed = 1;
-    return 1;
-  }
-  if (!is_stack_record(w->cur, w->task_off)) {
-    if (w->head) return 1; /* two heads: not a lock wait list */
-    w->head = w->cur;
-  }
-  __u64 next = 0;
-  if (bpf_probe_read_kernel(&next, sizeof(next), (void *)w->cur)) return 1;
-  w->cur = next;
-  return 0;
-}
-
-/* Walks the ring from `start` (a list_head inside this task's waiter record). Returns the one
- * node that is not a stack record (the lock's list head) when the ring closes, else 0. */
-static __u64 walk_to_head(__u64 start, long task_off) {
-  struct walk_ctx w = {.start = start, .task_off = task_off};
-  bpf_probe_read_kernel(&w.cur, sizeof(w.cur), (void *)start);
-  bpf_loop(64, walk_step, &w, 0);
-  return w.closed ? w.head : 0;
-}
-
-#define HS_MAX_CANDIDATES 8
-
-struct rec_scan_ctx {
-  __u64 task;
-  __u64 pos;
-  __u64 end;
-  __u32 n;
-  __u64 cand[HS_MAX_CANDIDATES];
-  __u64 head_a;
-  __u64 head_b;
-};
-
-/* Collects stack slots holding this task's pointer, from the saved stack pointer upwards. */
-static long rec_scan_step(__u64 i, struct rec_scan_ctx *c) {
-  if (c->pos >= c->end) return 1;
-  __u64 word = 0, at = c->pos;
-  c->pos += 8;
-  if (bpf_probe_read_kernel(&word, sizeof(word), (void *)at) || word != c->task) return 0;
-  __u32 n = c->n;
-  if (n >= HS_MAX_CANDIDATES) return 1;
-  c->cand[n] = at;
-  c->n = n + 1;
-  return 0;
-}
-
-/* Tries candidate slot i as the `task` field of a {list, task} waiter and as the `private`
- * field of a wait_queue_entry; keeps the first verified head of each layout. */
-static long try_candidate(__u64 i, struct rec_scan_ctx *c) {
-  if (i >= c->n || i >= HS_MAX_CANDIDATES || (c->head_a && c->head_b)) return 1;
-  __u64 at = c->cand[i & (HS_MAX_CANDIDATES - 1)];
-  if (!c->head_a) c->head_a = walk_to_head(at - 16, 16);  /* {next, prev, task} */
-  if (!c->head_b) c->head_b = walk_to_head(at + 16, -16); /* {flags, private, func, entry} */
-  return 0;
-}
-
-static void recover_waiter(struct hs_task_full *r, struct task_struct *t) {
-  struct rec_scan_ctx c = {};
-  __u64 base = (__u64)BPF_CORE_READ(t, stack);
-  __u64 sp = BPF_CORE_READ(t, thread.sp);
-  if (!base || sp < base || sp >= base + THREAD_SIZE_GUESS) return;
-  c.task = (__u64)t;
-  c.pos = sp & ~7ULL;
-  c.end = base + THREAD_SIZE_GUESS;
-  bpf_loop(THREAD_SIZE_GUESS / 8, rec_scan_step, &c, 0);
-  bpf_loop(HS_MAX_CANDIDATES, try_candidate, &c, 0);
-  r->rec_head_a = c.head_a;
-  r->rec_head_b = c.head_b;
-  if (c.head_a) {
-    struct mutex *m = (void *)(c.head_a - bpf_core_field_offset(struct mutex, wait_list));
-    r->rec_mutex_owner = BPF_CORE_READ(m, owner.counter);
-    /* Read it as an rw_semaphore too (owner, count, inode candidate); user space picks. */
-    __u64 sem = c.head_a - bpf_core_field_offset(struct rw_semaphore, wait_list);
-    read_owner(r, sem | HS_BLOCKER_RWSEM_WRITER);
-  }
-}
-
-static void fill_offsets(void) {
-  offsets.rwsem_wait_list = bpf_core_field_offset(struct rw_semaphore, wait_list);
-  offsets.mutex_wait_list = bpf_core_field_offset(struct mutex, wait_list);
-  offsets.sem_wait_list = bpf_core_field_offset(struct semaphore, wait_list);
-  offsets.pcpu_waiters_head = bpf_core_field_offset(struct percpu_rw_semaphore, waiters) +
-                              bpf_core_field_offset(struct wait_queue_head, head);
-}
 
 struct sb_walk_ctx {
   __u64 start;
@@ -304,7 +127,6 @@ int dump_task(struct bpf_iter__task *ctx) {
 
   if (pid == self_tid && !sb_walk_done) {
     walk_super_blocks(t);
-    fill_offsets();
   }
 
   if (!wants_full(t, r->b.state, pid)) {
@@ -321,7 +143,6 @@ int dump_task(struct bpf_iter__task *ctx) {
   r->since_ran_ns = last && now > last ? now - last : 0;
   r->blocker = read_blocker(t, &r->has_blocker_field);
   read_owner(r, r->blocker);
-  if (!r->blocker && (r->b.state & TASK_UNINTERRUPTIBLE) && !(r->b.state & TASK_NOLOAD)) recover_waiter(r, t);
   if (mm) {
     r->mmap_lock_addr = (__u64)mm + bpf_core_field_offset(struct mm_struct, mmap_lock);
     r->mmap_lock_owner = BPF_CORE_READ(mm, mmap_lock.owner.counter);

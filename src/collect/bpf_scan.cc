@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "collect/bpf_records.h"
+#include "recover.skel.h"
 #include "scan.skel.h"
 
 namespace hangscope::collect {
@@ -22,6 +23,9 @@ namespace {
 
 struct SkelDeleter {
   void operator()(scan_bpf* s) const { scan_bpf__destroy(s); }
+};
+struct RecoverDeleter {
+  void operator()(recover_bpf* s) const { recover_bpf__destroy(s); }
 };
 struct LinkDeleter {
   void operator()(bpf_link* l) const { bpf_link__destroy(l); }
@@ -58,6 +62,47 @@ Result<std::string> read_iter(bpf_link* link) {
   return out;
 }
 
+// D tasks whose wait set no task_struct.blocker: their locks come from recover.bpf.c.
+std::set<__u32> tasks_to_recover(const RawScan& raw) {
+  std::set<__u32> out;
+  for (const auto& f : raw.fulls) {
+    if (!f.blocker && (f.b.state & 0x2) && !(f.b.state & 0x400)) out.insert(f.b.pid);
+  }
+  return out;
+}
+
+// Loads recover.bpf.c (only now: its verification costs ~100 ms) and merges its answers.
+Status recover_waits(RawScan& raw, const std::set<__u32>& pids) {
+  std::unique_ptr<recover_bpf, RecoverDeleter> skel(recover_bpf__open_and_load());
+  if (!skel) return make_error(fmt::format("loading recover.bpf.c: {}", last_libbpf_error));
+  __u8 one = 1;
+  for (__u32 pid : pids) bpf_map__update_elem(skel->maps.wanted_pids, &pid, sizeof pid, &one, sizeof one, BPF_ANY);
+  std::unique_ptr<bpf_link, LinkDeleter> link(bpf_program__attach_iter(skel->progs.recover_task, nullptr));
+  if (!link) return make_error(fmt::format("attaching recover iter/task: {}", std::strerror(errno)));
+  auto bytes = read_iter(link.get());
+  if (!bytes.ok()) return bytes.error();
+  RawScan rec;
+  decode_task_records(*bytes, rec);
+  for (const auto& r : rec.fulls) {
+    for (auto& f : raw.fulls) {
+      if (f.b.pid != r.b.pid || f.b.task_addr != r.b.task_addr) continue;
+      f.rec_head_a = r.rec_head_a;
+      f.rec_head_b = r.rec_head_b;
+      f.rec_mutex_owner = r.rec_mutex_owner;
+      f.lock_owner = r.lock_owner;
+      f.lock_count = r.lock_count;
+      f.owner_pid = r.owner_pid;
+      std::memcpy(f.owner_comm, r.owner_comm, sizeof f.owner_comm);
+      f.cand_inode = r.cand_inode;
+      f.cand_inode_sb = r.cand_inode_sb;
+      f.cand_inode_ino = r.cand_inode_ino;
+      std::memcpy(f.cand_name, r.cand_name, sizeof f.cand_name);
+    }
+  }
+  raw.offsets = skel->bss->offsets;
+  return Unit{};
+}
+
 }  // namespace
 
 Status collect_bpf(model::Snapshot& snap, const std::function<const Kallsyms&()>& syms) {
@@ -84,7 +129,6 @@ Status collect_bpf(model::Snapshot& snap, const std::function<const Kallsyms&()>
   for (__u32 i = 0; i < skel->bss->nr_uffd_waits && i < HS_MAX_UFFD_WAITS; ++i)
     raw.uffd_waits.push_back(skel->bss->uffd_waits[i]);
   raw.dropped = skel->bss->dropped;
-  raw.offsets = skel->bss->offsets;
   if (!skel->bss->sb_walk_done) snap.notes.push_back("super_block list not walked (scanning thread not visited)");
   if (skel->bss->sb_walk_incomplete)
     snap.notes.push_back("a super_block was being removed during the walk: the list may be incomplete");
@@ -99,6 +143,10 @@ Status collect_bpf(model::Snapshot& snap, const std::function<const Kallsyms&()>
     RawScan second;
     decode_task_records(*pass2, second);
     merge_full_records(raw, second, wanted);
+  }
+  if (std::set<__u32> need = tasks_to_recover(raw); !need.empty()) {
+    if (auto r = recover_waits(raw, need); !r.ok())
+      snap.notes.push_back("waits without a blocker are guessed from stacks: " + r.error().message);
   }
   static const Kallsyms kNone;
   build_snapshot(raw, raw.fulls.empty() ? kNone : syms(), snap);

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/* hangscope waiter-record recovery, for D tasks whose wait set no task_struct.blocker
+ * (killable rwsem/mutex waits, percpu rw-semaphores, kernels before 6.16). For each pid in
+ * `wanted_pids` it finds the task's own waiter record on its kernel stack and walks the wait
+ * list from it to the lock's list head. Kept apart from scan.bpf.c so that its verification
+ * cost is paid only when such a task exists. */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+#include "scan.h"
+#include "lock_owner.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 4096);
+  __type(key, __u32);
+  __type(value, __u8);
+} wanted_pids SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct hs_task_full);
+} scratch SEC(".maps");
+
+struct hs_offsets offsets;
+
+#define THREAD_SIZE_GUESS (16 * 1024)
+
+/* True when `node` is a waiter record on some task's kernel stack: the task pointer stored in
+ * the record (at node + task_off) is a task whose stack contains the record. */
+static bool is_stack_record(__u64 node, long task_off) {
+  __u64 tp = 0, base = 0;
+  if (bpf_probe_read_kernel(&tp, sizeof(tp), (void *)(node + task_off)) || !tp) return false;
+  struct task_struct *t = (void *)tp;
+  base = (__u64)BPF_CORE_READ(t, stack);
+  return base && node >= base && node < base + THREAD_SIZE_GUESS;
+}
+
+struct walk_ctx {
+  __u64 start;
+  __u64 cur;
+  __u64 head;
+  long task_off;
+  int closed;
+};
+
+static long walk_step(__u64 i, struct walk_ctx *w) {
+  if (!w->cur) return 1;
+  if (w->cur == w->start) {
+    w->closed = 1;
+    return 1;
+  }
+  if (!is_stack_record(w->cur, w->task_off)) {
+    if (w->head) return 1; /* two heads: not a lock wait list */
+    w->head = w->cur;
+  }
+  __u64 next = 0;
+  if (bpf_probe_read_kernel(&next, sizeof(next), (void *)w->cur)) return 1;
+  w->cur = next;
+  return 0;
+}
+
+/* Walks the ring from `start` (a list_head inside this task's waiter record). Returns the one
+ * node that is not a stack record (the lock's list head) when the ring closes, else 0. */
+static __u64 walk_to_head(__u64 start, long task_off) {
+  struct walk_ctx w = {.start = start, .task_off = task_off};
+  bpf_probe_read_kernel(&w.cur, sizeof(w.cur), (void *)start);
+  bpf_loop(64, walk_step, &w, 0);
+  return w.closed ? w.head : 0;
+}
+
+#define HS_MAX_CANDIDATES 8
+
+struct rec_scan_ctx {
+  __u64 task;
+  __u64 pos;
+  __u64 end;
+  __u32 n;
+  __u64 cand[HS_MAX_CANDIDATES];
+  __u64 head_a;
+  __u64 head_b;
+};
+
+/* Collects stack slots holding this task's pointer, from the saved stack pointer upwards. */
+static long rec_scan_step(__u64 i, struct rec_scan_ctx *c) {
+  if (c->pos >= c->end) return 1;
+  __u64 word = 0, at = c->pos;
+  c->pos += 8;
+  if (bpf_probe_read_kernel(&word, sizeof(word), (void *)at) || word != c->task) return 0;
+  __u32 n = c->n;
+  if (n >= HS_MAX_CANDIDATES) return 1;
+  c->cand[n] = at;
+  c->n = n + 1;
+  return 0;
+}
+
+/* Tries candidate slot i as the `task` field of a {list, task} waiter and as the `private`
+ * field of a wait_queue_entry; keeps the first verified head of each layout. */
+static long try_candidate(__u64 i, struct rec_scan_ctx *c) {
+  if (i >= c->n || i >= HS_MAX_CANDIDATES || (c->head_a && c->head_b)) return 1;
+  __u64 at = c->cand[i & (HS_MAX_CANDIDATES - 1)];
+  if (!c->head_a) c->head_a = walk_to_head(at - 16, 16);  /* {next, prev, task} */
+  if (!c->head_b) c->head_b = walk_to_head(at + 16, -16); /* {flags, private, func, entry} */
+  return 0;
+}
+
+static void recover_waiter(struct hs_task_full *r, struct task_struct *t) {
+  struct rec_scan_ctx c = {};
+  __u64 base = (__u64)BPF_CORE_READ(t, stack);
+  __u64 sp = BPF_CORE_READ(t, thread.sp);
+  if (!base || sp < base || sp >= base + THREAD_SIZE_GUESS) return;
+  c.task = (__u64)t;
+  c.pos = sp & ~7ULL;
+  c.end = base + THREAD_SIZE_GUESS;
+  bpf_loop(THREAD_SIZE_GUESS / 8, rec_scan_step, &c, 0);
+  bpf_loop(HS_MAX_CANDIDATES, try_candidate, &c, 0);
+  r->rec_head_a = c.head_a;
+  r->rec_head_b = c.head_b;
+  if (c.head_a) {
+    struct mutex *m = (void *)(c.head_a - bpf_core_field_offset(struct mutex, wait_list));
+    r->rec_mutex_owner = BPF_CORE_READ(m, owner.counter);
+    /* Read it as an rw_semaphore too (owner, count, inode candidate); user space picks. */
+    __u64 sem = c.head_a - bpf_core_field_offset(struct rw_semaphore, wait_list);
+    read_owner(r, sem | HS_BLOCKER_RWSEM_WRITER);
+  }
+}
+
+static void fill_offsets(void) {
+  offsets.rwsem_wait_list = bpf_core_field_offset(struct rw_semaphore, wait_list);
+  offsets.mutex_wait_list = bpf_core_field_offset(struct mutex, wait_list);
+  offsets.sem_wait_list = bpf_core_field_offset(struct semaphore, wait_list);
+  offsets.pcpu_waiters_head = bpf_core_field_offset(struct percpu_rw_semaphore, waiters) +
+                              bpf_core_field_offset(struct wait_queue_head, head);
+}
+
+SEC("iter/task")
+int recover_task(struct bpf_iter__task *ctx) {
+  struct task_struct *t = ctx->task;
+  if (!t) return 0;
+  if (!offsets.rwsem_wait_list) fill_offsets();
+  __u32 pid = BPF_CORE_READ(t, pid), zero = 0;
+  if (!bpf_map_lookup_elem(&wanted_pids, &pid)) return 0;
+  struct hs_task_full *r = bpf_map_lookup_elem(&scratch, &zero);
+  if (!r) return 0;
+  __builtin_memset(r, 0, sizeof(*r));
+  r->b.type = HS_REC_FULL;
+  r->b.pid = pid;
+  r->b.tgid = BPF_CORE_READ(t, tgid);
+  r->b.task_addr = (__u64)t;
+  recover_waiter(r, t);
+  bpf_seq_write(ctx->meta->seq, r, sizeof(*r));
+  return 0;
+}
