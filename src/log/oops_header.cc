@@ -216,7 +216,7 @@ LineScan scan_line(std::string_view text) {
   std::size_t best = kNone;  // lowest kHeaders index found
   for (std::size_t i = 0; i + 4 <= n; ++i) {
     std::uint32_t w = load32(p + i);
-    if (!kNeedles.bloom.test(bloom_slot(w))) [[likely]]
+    if (!kNeedles.bloom[bloom_slot(w)]) [[likely]]
       continue;
     for (const auto& e : kNeedles.entries) {
       if (e.prefix != w) continue;

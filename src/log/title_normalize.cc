@@ -85,12 +85,16 @@ std::size_t ip_len(const std::string& s, std::size_t i) {
 
 std::string normalize_title(std::string_view raw) {
   std::string s(raw);
-  replace_all(s, "syz-executor", [](const std::string& t, std::size_t i, std::size_t&) {
-    return executor_len(t, i, "syz-executor", true);
-  });
-  replace_all(s, "syzkaller", [](const std::string& t, std::size_t i, std::size_t&) {
-    return executor_len(t, i, "syzkaller", false);
-  });
+  auto has = [&s](std::string_view what) { return s.find(what) != std::string::npos; };
+  bool digits = s.find_first_of("0123456789") != std::string::npos;
+  if (has("syz-executor"))
+    replace_all(s, "syz-executor", [](const std::string& t, std::size_t i, std::size_t&) {
+      return executor_len(t, i, "syz-executor", true);
+    });
+  if (has("syzkaller"))
+    replace_all(s, "syzkaller", [](const std::string& t, std::size_t i, std::size_t&) {
+      return executor_len(t, i, "syzkaller", false);
+    });
   replace_all(s, "ADDR", [](const std::string& t, std::size_t i, std::size_t& keep) -> std::size_t {
     if (is_alnum(t[i]) || i + 1 >= t.size()) return 0;
     std::size_t j = i + 1;
@@ -124,42 +128,48 @@ std::string normalize_title(std::string_view raw) {
                 keep = w - i;
                 return j - i;
               });
-  replace_all(s, "", [](const std::string& t, std::size_t i, std::size_t& keep) -> std::size_t {
-    // ([a-zA-Z][a-zA-Z0-9_.]+)\+0x[0-9a-z]+/0x[0-9a-z]+  ->  $1
-    if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z'))) return 0;
-    std::size_t j = i + 1;
-    while (j < t.size() && (is_word(t[j]) || t[j] == '.')) ++j;
-    if (j == i + 1 || t.compare(j, 3, "+0x") != 0) return 0;
-    std::size_t name_end = j;
-    j += 3;
-    std::size_t b = j;
-    while (j < t.size() && (is_dec_digit(t[j]) || (t[j] >= 'a' && t[j] <= 'z'))) ++j;
-    if (j == b || t.compare(j, 3, "/0x") != 0) return 0;
-    j += 3;
-    b = j;
-    while (j < t.size() && (is_dec_digit(t[j]) || (t[j] >= 'a' && t[j] <= 'z'))) ++j;
-    if (j == b) return 0;
-    keep = name_end - i;
-    return j - i;
-  });
-  replace_all(s, "CPU", [](const std::string& t, std::size_t i, std::size_t&) -> std::size_t {
-    if (t.compare(i, 4, "CPU#") != 0 || digits_at(t, i + 4) == 0) return 0;
-    return 4 + digits_at(t, i + 4);
-  });
-  replace_all(s, "NUM", [](const std::string& t, std::size_t i, std::size_t& keep) -> std::size_t {
-    // (\W)(\d+)(\W|$) -> $1NUM$3 (the trailing \W is not consumed into the replacement).
-    if (is_word(t[i])) return 0;
-    std::size_t d = digits_at(t, i + 1);
-    if (d == 0) return 0;
-    std::size_t e = i + 1 + d;
-    if (e < t.size() && is_word(t[e])) return 0;
-    keep = 1;
-    return 1 + d;  // the \W after is re-examined (it may start the next match)
-  });
-  replace_all(s, "NUM", [](const std::string& t, std::size_t i, std::size_t&) -> std::size_t {
-    std::size_t d = digits_at(t, i);
-    return d >= 7 && (i == 0 || !is_dec_digit(t[i - 1])) ? d : 0;
-  });
+  if (has("+0x"))
+    replace_all(s, "", [](const std::string& t, std::size_t i, std::size_t& keep) -> std::size_t {
+      // ([a-zA-Z][a-zA-Z0-9_.]+)\+0x[0-9a-z]+/0x[0-9a-z]+  ->  $1
+      if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z'))) return 0;
+      std::size_t j = i + 1;
+      while (j < t.size() && (is_word(t[j]) || t[j] == '.')) ++j;
+      if (j == i + 1 || t.compare(j, 3, "+0x") != 0) return 0;
+      std::size_t name_end = j;
+      j += 3;
+      std::size_t b = j;
+      while (j < t.size() && (is_dec_digit(t[j]) || (t[j] >= 'a' && t[j] <= 'z'))) ++j;
+      if (j == b || t.compare(j, 3, "/0x") != 0) return 0;
+      j += 3;
+      b = j;
+      while (j < t.size() && (is_dec_digit(t[j]) || (t[j] >= 'a' && t[j] <= 'z'))) ++j;
+      if (j == b) return 0;
+      keep = name_end - i;
+      return j - i;
+    });
+  if (has("CPU#"))
+    replace_all(s, "CPU", [](const std::string& t, std::size_t i, std::size_t&) -> std::size_t {
+      if (t.compare(i, 4, "CPU#") != 0 || digits_at(t, i + 4) == 0) return 0;
+      return 4 + digits_at(t, i + 4);
+    });
+  if (s.find_first_of("0123456789") != std::string::npos)
+    replace_all(s, "NUM",
+                [](const std::string& t, std::size_t i, std::size_t& keep) -> std::size_t {
+                  // (\W)(\d+)(\W|$) -> $1NUM$3 (the trailing \W is not consumed into the
+                  // replacement).
+                  if (is_word(t[i])) return 0;
+                  std::size_t d = digits_at(t, i + 1);
+                  if (d == 0) return 0;
+                  std::size_t e = i + 1 + d;
+                  if (e < t.size() && is_word(t[e])) return 0;
+                  keep = 1;
+                  return 1 + d;  // the \W after is re-examined (it may start the next match)
+                });
+  if (s.find_first_of("0123456789") != std::string::npos)
+    replace_all(s, "NUM", [](const std::string& t, std::size_t i, std::size_t&) -> std::size_t {
+      std::size_t d = digits_at(t, i);
+      return d >= 7 && (i == 0 || !is_dec_digit(t[i - 1])) ? d : 0;
+    });
   // Sanitise.
   std::string out;
   char prev = ' ';
