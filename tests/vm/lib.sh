@@ -134,11 +134,11 @@ vm_build_initramfs() {
 }
 
 # vm_boot KERNEL INITRD DISK CONSOLE LIMIT [CMDLINE_ARG...]: boots under TCG; the guest gets LIMIT seconds for its
-# scenario, the host kills qemu after LIMIT+90 s. Returns qemu's status (124: host timeout).
+# scenario, the host kills qemu after LIMIT+60 s. Returns qemu's status (124: host timeout).
 vm_boot() {
   local kernel=$1 initrd=$2 disk=$3 console=$4 limit=$5
   shift 5
-  timeout -k 5 $((limit + 90)) qemu-system-x86_64 -accel tcg -cpu max -m 1G -smp 2 \
+  timeout -k 5 $((limit + 60)) qemu-system-x86_64 -accel tcg -cpu max -m 1G -smp 2 \
     -nographic -no-reboot -monitor none -serial stdio \
     -kernel "$kernel" -initrd "$initrd" \
     -append "console=ttyS0 panic=-1 rdinit=/init quiet hs.limit=$limit $*" \

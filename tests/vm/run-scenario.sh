@@ -5,7 +5,7 @@
 #
 # Usage: run-scenario.sh HANGSCOPE_BIN WORK_DIR SCENARIO_NAME[@VARIANT]
 # Exit: 0 pass, 1 fail, 77 skip (reason on stderr). Env: HANGSCOPE_VM_CACHE, HANGSCOPE_VM_KVER,
-# HANGSCOPE_VM_LIMIT (guest seconds for the scenario, default 150), HANGSCOPE_VM_EXTRA (more host
+# HANGSCOPE_VM_LIMIT (guest seconds for the scenario, default 90), HANGSCOPE_VM_EXTRA (more host
 # files, space separated, copied into the guest's / for diagnostics).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,7 +41,7 @@ vm_build_initramfs "$run/initrd.cpio" "$kroot" "$kver" "$hs" "$here/init.sh" "$g
 truncate -s 32M "$run/results.img"
 t_build=$(date +%s.%N)
 
-limit=${HANGSCOPE_VM_LIMIT:-150}
+limit=${HANGSCOPE_VM_LIMIT:-90}
 vm_log "booting $kver for scenario $name (guest limit ${limit}s)"
 set +e
 vm_boot "$kroot/boot/vmlinuz-$kver" "$run/initrd.cpio" "$run/results.img" "$run/console.log" "$limit" \

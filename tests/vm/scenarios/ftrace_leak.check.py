@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Host-side checks of scenario ftrace_leak (issue 7 scenario 4; tests/vm/README.md).
+
+Usage: ftrace_leak.check.py OUT_DIR KVER
+`hangscope ftrace record` either records or fails with a clear error naming function_graph (6.1:
+no function_graph in tracefs instances). On function_graph traces of sync(2) taken before and
+after the s_umount leak, `ftrace diff` finds the first divergence at rwsem_down_read_slowpath
+under ksys_sync -> iterate_supers -> down_read (GOOD always returned from down_read there), and
+`ftrace stuck` shows the bad run open in down_read -> rwsem_down_read_slowpath -> ... -> schedule.
+Exit 0 pass, 1 fail, 77 when OUT_DIR does not exist.
+"""
+import json
+import os
+import sys
+
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def read(out, name, default=""):
+    try:
+        with open(os.path.join(out, name), encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def load_json(out, name):
+    try:
+        return json.loads(read(out, name, "null"))
+    except json.JSONDecodeError as e:
+        check(False, f"{name} is JSON ({e})")
+        return None
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    out, kver = sys.argv[1:]
+    if not os.path.isdir(out):
+        print(f"SKIP: no VM results in {out}")
+        return 77
+    print(f"checking ftrace_leak on {kver} ({out})")
+    check(read(out, "guest-timeout", None) is None, "the guest scenario finished within its time limit")
+    check(read(out, "scenario.rc").strip() == "0", f"guest scenario exit 0 (log {read(out, 'scenario.log')[-300:]!r})")
+    rec_rc, rec_txt = read(out, "record.rc").strip(), read(out, "record.txt")
+    print(f"info ftrace record: exit {rec_rc}: {rec_txt.strip().splitlines()[-1:]}")
+    check(rec_rc == "0" or (rec_rc == "2" and "function_graph" in rec_txt),
+          "ftrace record either records or fails with a clear function_graph error (exit 2)")
+    check(read(out, "insmod.rc").strip() == "137", "insmod died in the Oops (137)")
+    check(read(out, "sync.state").strip() == "D", "the traced sync is in D")
+    good, bad = read(out, "good.trace"), read(out, "bad.trace")
+    check("ksys_sync" in good and "ksys_sync" in bad, "both traces have ksys_sync")
+
+    diff = load_json(out, "diff.json")
+    if diff:
+        divs = diff.get("divergences", [])
+        if check(divs, "ftrace diff finds a divergence"):
+            d = divs[0]
+            check(d.get("function") == "rwsem_down_read_slowpath",
+                  f"first divergence: BAD calls rwsem_down_read_slowpath (saw {d.get('function')})")
+            check(d.get("path") == ["ksys_sync", "iterate_supers", "down_read"],
+                  f"... under ksys_sync -> iterate_supers -> down_read (saw {d.get('path')})")
+        stop = diff.get("stop", {})
+        check(stop.get("function") == "down_read" and stop.get("good_returned", 0) > 0
+              and stop.get("good_open_at_end") == 0,
+              f"BAD stops in down_read, which GOOD always returned from (saw {stop})")
+    stuck = load_json(out, "stuck.json")
+    if stuck:
+        tasks = stuck.get("tasks", [])
+        if check(len(tasks) == 1, f"ftrace stuck: one task with open calls (saw {len(tasks)})"):
+            path = tasks[0].get("path", "").split(" -> ")
+            print(f"info open path: {' -> '.join(path)}")
+            check(path[:4] == ["ksys_sync", "iterate_supers", "down_read", "rwsem_down_read_slowpath"]
+                  and path[-1] == "schedule" and tasks[0].get("sleeping") is True,
+                  "the bad run is open in ksys_sync -> iterate_supers -> down_read -> "
+                  "rwsem_down_read_slowpath -> ... -> schedule, sleeping")
+    if failures:
+        print(f"{len(failures)} check(s) failed")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
