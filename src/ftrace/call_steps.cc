@@ -80,7 +80,7 @@ std::string step_text(const Step& s) {
   std::string name = s.func.empty() ? "?" : s.func;
   switch (s.kind) {
     case StepKind::kEnter:
-      return name + "() {";
+      return s.func.empty() ? "?() {  /* entered before the trace or entry lost */" : name + "() {";
     case StepKind::kExit:
       return s.func.empty() ? "}" : "} /* " + name + " */";
     case StepKind::kLeaf:
