@@ -83,13 +83,16 @@ vm_fetch_kernel() {
 vm_build_module() {
   local kroot=$1 kver=$2 src=$3 out=$4 stamp
   stamp=$(cat "$src"/* | sha256sum | cut -c1-16)-$kver
-  if [[ -e $out/stamp && $(cat "$out/stamp") == "$stamp" ]]; then return; fi
+  exec 8>"$out.lock"  # scenarios may boot in parallel (ctest -j): one build at a time
+  flock -w 300 8 || vm_fail "could not lock $out.lock within 300 s"
+  if [[ -e $out/stamp && $(cat "$out/stamp") == "$stamp" ]]; then exec 8>&-; return; fi
   rm -rf "$out" && mkdir -p "$out" && cp "$src"/* "$out"/
   local cc=gcc
   command -v gcc-12 >/dev/null && cc=gcc-12
   make -s -C "$kroot/usr/src/linux-headers-$kver" M="$out" CC="$cc" modules >"$out/build.log" 2>&1 ||
     vm_fail "test module build failed: $(tail -3 "$out/build.log")"
   echo "$stamp" >"$out/stamp"
+  exec 8>&-
 }
 
 # vm_build_initramfs OUT KROOT KVER HANGSCOPE INIT SCENARIO EXTRA...: an uncompressed newc cpio
