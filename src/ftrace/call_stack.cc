@@ -152,6 +152,7 @@ void CallStackTracker::feed(const GraphLine& g, uint64_t line_no) {
       break;
   }
   ++stats_.graph_lines;
+  if (g.has_columns) ++stats_.column_lines;
   TaskStream* tp = stream_for(g);
   if (!tp) {
     ++stats_.dropped_lines;

@@ -72,7 +72,8 @@ class CallEventSink {
 
 /// Counters over a whole trace.
 struct TraceStats {
-  uint64_t lines = 0, graph_lines = 0, comments = 0, unknown_lines = 0, overlong_lines = 0;
+  uint64_t lines = 0, graph_lines = 0, column_lines = 0, comments = 0, unknown_lines = 0,
+           overlong_lines = 0;
   uint64_t lost_events = 0, lost_notes = 0, task_switches = 0, dropped_lines = 0;
   bool has_timestamps = false;
   double end_s = 0;    ///< latest timestamp seen, seconds

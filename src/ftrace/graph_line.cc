@@ -226,6 +226,7 @@ bool parse_trace_cmd(sv line, size_t p, GraphLine& g) {
   g.comm = comm;
   g.pid = pid;
   g.cpu = static_cast<int>(cpu);
+  g.has_columns = true;
   g.has_timestamp = true;
   g.timestamp_s = ts;
   if (event == "funcgraph_entry" || event == "funcgraph_exit") {
@@ -352,6 +353,7 @@ GraphLine parse_graph_line(std::string_view line) {
     }
     c = col_end = bar + 1;
   }
+  g.has_columns = col_end > 0;
   parse_function_column(line, col_end, base, g);
   return g;
 }

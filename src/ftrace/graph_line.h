@@ -24,10 +24,11 @@ enum class LineKind : uint8_t {
 /// The fields of one parsed line. Views point into the line passed to parse_graph_line.
 struct GraphLine {
   LineKind kind = LineKind::kUnknown;
-  int depth = -1;         ///< call depth from the indentation (0 = outermost), -1 if none
-  int cpu = -1;           ///< CPU column, -1 when absent
-  int pid = -1;           ///< TASK-PID column pid, -1 when absent
-  std::string_view comm;  ///< TASK-PID column comm (empty when absent)
+  bool has_columns = false;  ///< a CPU, task, time or duration column was present
+  int depth = -1;            ///< call depth from the indentation (0 = outermost), -1 if none
+  int cpu = -1;              ///< CPU column, -1 when absent
+  int pid = -1;              ///< TASK-PID column pid, -1 when absent
+  std::string_view comm;     ///< TASK-PID column comm (empty when absent)
   bool has_timestamp = false;
   double timestamp_s = 0;  ///< absolute time column, seconds
   bool has_duration = false;

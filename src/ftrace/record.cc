@@ -9,8 +9,8 @@
 #include <cstring>
 #include <sstream>
 
-#include "ftrace/traced_run.h"
 #include "ftrace/trace_scan.h"
+#include "ftrace/traced_run.h"
 #include "ftrace/tracefs.h"
 
 namespace hangscope::ftrace {

@@ -26,6 +26,10 @@ Status scan_trace(LineReader& reader, CallStackTracker& tracker, const bool* sto
     return make_error(reader.name() + ": no function_graph lines in " + std::to_string(st.lines) +
                       " lines (expected lines such as ' 0)   0.364 us  |  func();')");
   }
+  if (st.column_lines == 0 && st.tracer != "function_graph")
+    return make_error(reader.name() + ": no function_graph columns (CPU 'N)', duration '|') in " +
+                      std::to_string(st.lines) +
+                      " lines; a trace without columns needs its '# tracer: function_graph' line");
   return Unit{};
 }
 

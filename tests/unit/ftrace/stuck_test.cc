@@ -101,6 +101,11 @@ TEST(FtraceStuck, BadInputIsAOneLineErrorNamingTheFile) {
   ASSERT_FALSE(f.ok());
   EXPECT_NE(f.error().message.find("'function' tracer"), std::string::npos);
 
+  TempFile c_source("int main() {\n  printf(\"hi\");\n  return 0;\n}\n");
+  auto c = find_stuck(c_source.path());
+  ASSERT_FALSE(c.ok());  // looks like calls, but has no function_graph column nor header
+  EXPECT_NE(c.error().message.find("no function_graph columns"), std::string::npos);
+
   auto missing = find_stuck("/nonexistent/trace.txt");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().message.find("/nonexistent/trace.txt"), std::string::npos);
