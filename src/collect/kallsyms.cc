@@ -4,24 +4,20 @@
 #include <charconv>
 
 #include "collect/read_file.h"
+#include "core/lines.h"
 
 namespace hangscope::collect {
 
 Kallsyms Kallsyms::parse(std::string_view text) {
   Kallsyms k;
   bool nonzero = false;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    if (line.size() < 20 || line[16] != ' ' || line[18] != ' ') continue;
+  for_each_line(text, [&](std::string_view line) {
+    if (line.size() < 20 || line[16] != ' ' || line[18] != ' ') return;
     char type = line[17];
-    if (type != 't' && type != 'T' && type != 'w' && type != 'W') continue;
+    if (type != 't' && type != 'T' && type != 'w' && type != 'W') return;
     std::uint64_t addr = 0;
     auto [p, ec] = std::from_chars(line.data(), line.data() + 16, addr, 16);
-    if (ec != std::errc() || p != line.data() + 16) continue;
+    if (ec != std::errc() || p != line.data() + 16) return;
     std::string_view rest = line.substr(19);
     std::string_view name = rest.substr(0, rest.find_first_of(" \t"));
     std::string module;
@@ -31,7 +27,7 @@ Kallsyms Kallsyms::parse(std::string_view text) {
     }
     nonzero |= addr != 0;
     k.syms_.push_back({addr, std::string(name), std::move(module)});
-  }
+  });
   if (!nonzero) k.syms_.clear();
   std::sort(k.syms_.begin(), k.syms_.end(), [](const Sym& a, const Sym& b) { return a.addr < b.addr; });
   return k;

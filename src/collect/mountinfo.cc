@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/lines.h"
+
 namespace hangscope::collect {
 
 namespace {
@@ -37,12 +39,8 @@ std::vector<std::string_view> split(std::string_view line) {
 
 std::vector<MountEntry> parse_mountinfo(std::string_view text) {
   std::vector<MountEntry> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    auto f = split(text.substr(pos, end - pos));
-    pos = end + 1;
+  for_each_line(text, [&](std::string_view line) {
+    auto f = split(line);
     // id parent major:minor root mount_point options [optional...] - fstype source superopts
     size_t dash = 0;
     for (size_t i = 6; i < f.size(); ++i) {
@@ -51,20 +49,20 @@ std::vector<MountEntry> parse_mountinfo(std::string_view text) {
         break;
       }
     }
-    if (f.size() < 5 || dash == 0) continue;
+    if (f.size() < 5 || dash == 0) return;
     std::string_view mm = f[2];
     size_t colon = mm.find(':');
-    if (colon == std::string_view::npos) continue;
+    if (colon == std::string_view::npos) return;
     unsigned major = 0, minor = 0;
-    if (std::from_chars(mm.data(), mm.data() + colon, major).ec != std::errc()) continue;
-    if (std::from_chars(mm.data() + colon + 1, mm.data() + mm.size(), minor).ec != std::errc()) continue;
+    if (std::from_chars(mm.data(), mm.data() + colon, major).ec != std::errc()) return;
+    if (std::from_chars(mm.data() + colon + 1, mm.data() + mm.size(), minor).ec != std::errc()) return;
     MountEntry e;
     e.dev = (major << 20) | minor;
     e.mount_point = unescape_octal(f[4]);
     if (dash + 1 < f.size()) e.fs_type = std::string(f[dash + 1]);
     if (dash + 2 < f.size()) e.source = unescape_octal(f[dash + 2]);
     out.push_back(std::move(e));
-  }
+  });
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "collect/proc_parse.h"
 
+#include "core/lines.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -34,14 +36,9 @@ Result<ProcStat> parse_proc_stat(std::string_view text) {
 
 std::vector<model::StackFrame> parse_proc_stack(std::string_view text) {
   std::vector<model::StackFrame> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
+  for_each_line(text, [&](std::string_view line) {
     size_t sp = line.find("] ");
-    if (sp == std::string_view::npos) continue;
+    if (sp == std::string_view::npos) return;
     std::string_view sym = line.substr(sp + 2);
     model::StackFrame f;
     size_t plus = sym.find('+');
@@ -57,26 +54,21 @@ std::vector<model::StackFrame> parse_proc_stack(std::string_view text) {
       if (rb != std::string_view::npos) f.module = std::string(sym.substr(lb + 1, rb - lb - 1));
     }
     if (!f.symbol.empty()) out.push_back(std::move(f));
-  }
+  });
   return out;
 }
 
 std::string parse_cgroup(std::string_view text) {
-  std::string first;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
+  std::string first, v2;
+  for_each_line(text, [&](std::string_view line) {
     size_t c1 = line.find(':');
     size_t c2 = c1 == std::string_view::npos ? c1 : line.find(':', c1 + 1);
-    if (c2 == std::string_view::npos) continue;
+    if (c2 == std::string_view::npos) return;
     std::string path(line.substr(c2 + 1));
-    if (line.starts_with("0::")) return path;
+    if (line.starts_with("0::") && v2.empty()) v2 = path;
     if (first.empty()) first = path;
-  }
-  return first;
+  });
+  return v2.empty() ? first : v2;
 }
 
 namespace {

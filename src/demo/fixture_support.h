@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "core/result.h"
@@ -28,5 +29,15 @@ class CleanupErrors {
  private:
   std::string text_;
 };
+
+/// The end of every fixture's start(): the fixture when `built` succeeded, else its build error
+/// after running its cleanup() (whose own failure is appended to the message).
+template <typename Fixture>
+Result<std::unique_ptr<Fixture>> started_or_cleaned(std::unique_ptr<Fixture> hang, Status built) {
+  if (built) return hang;
+  Status c = hang->cleanup();
+  if (!c) return make_error(built.error().message + "; cleanup: " + c.error().message);
+  return built.error();
+}
 
 }  // namespace hangscope::demo

@@ -31,13 +31,8 @@ std::string mkfs_ext4_path() {
 
 Result<std::unique_ptr<FrozenExt4>> FrozenExt4::start(FrozenExt4Options options) {
   std::unique_ptr<FrozenExt4> hang(new FrozenExt4(std::move(options)));
-  Status s = hang->build();
-  if (!s) {
-    Status c = hang->cleanup();
-    if (!c) return make_error(s.error().message + "; cleanup: " + c.error().message);
-    return s.error();
-  }
-  return hang;
+  Status built = hang->build();
+  return started_or_cleaned(std::move(hang), built);
 }
 
 FrozenExt4::~FrozenExt4() { cleanup(); }

@@ -48,13 +48,8 @@ int truncate_to_zero(int fd) { return ::ftruncate(fd, 0) == 0 ? 0 : 1; }
 
 Result<std::unique_ptr<FuseWriteChain>> FuseWriteChain::start(FuseWriteChainOptions options) {
   std::unique_ptr<FuseWriteChain> hang(new FuseWriteChain(std::move(options)));
-  Status s = hang->build();
-  if (!s) {
-    Status c = hang->cleanup();
-    if (!c) return make_error(s.error().message + "; cleanup: " + c.error().message);
-    return s.error();
-  }
-  return hang;
+  Status built = hang->build();
+  return started_or_cleaned(std::move(hang), built);
 }
 
 FuseWriteChain::~FuseWriteChain() { cleanup(); }

@@ -22,13 +22,8 @@ void ignore_signal(int) {}
 
 Result<std::unique_ptr<SeedHang>> SeedHang::start(SeedHangOptions options) {
   std::unique_ptr<SeedHang> hang(new SeedHang(std::move(options)));
-  Status s = hang->build();
-  if (!s) {
-    Status c = hang->cleanup();
-    if (!c) return make_error(s.error().message + "; cleanup: " + c.error().message);
-    return s.error();
-  }
-  return hang;
+  Status built = hang->build();
+  return started_or_cleaned(std::move(hang), built);
 }
 
 SeedHang::~SeedHang() { cleanup(); }

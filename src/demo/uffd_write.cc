@@ -98,13 +98,8 @@ int faulting_write(FaultingWriter* w) {
 
 Result<std::unique_ptr<UffdWrite>> UffdWrite::start(UffdWriteOptions options) {
   std::unique_ptr<UffdWrite> hang(new UffdWrite(std::move(options)));
-  Status s = hang->build();
-  if (!s) {
-    Status c = hang->cleanup();
-    if (!c) return make_error(s.error().message + "; cleanup: " + c.error().message);
-    return s.error();
-  }
-  return hang;
+  Status built = hang->build();
+  return started_or_cleaned(std::move(hang), built);
 }
 
 UffdWrite::~UffdWrite() { cleanup(); }
