@@ -3,7 +3,7 @@
 # build the test module and an initramfs with hangscope, boot under qemu TCG, bring /out back
 # through a raw virtio disk, and check it with scenarios/NAME.check.py.
 #
-# Usage: run-scenario.sh HANGSCOPE_BIN WORK_DIR SCENARIO_NAME[@VARIANT]
+# Usage: run-scenario.sh HANGSCOPE_BIN WORK_DIR SCENARIO_NAME[@VARIANT] [CHECK_ARG...]
 # Exit: 0 pass, 1 fail, 77 skip (reason on stderr). Env: HANGSCOPE_VM_CACHE, HANGSCOPE_VM_KVER,
 # HANGSCOPE_VM_LIMIT (guest seconds for the scenario, default 90), HANGSCOPE_VM_EXTRA (more host
 # files, space separated, copied into the guest's / for diagnostics).
@@ -12,8 +12,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-(($# == 3)) || { echo "usage: $0 HANGSCOPE_BIN WORK_DIR SCENARIO_NAME" >&2; exit 2; }
+(($# >= 3)) || { echo "usage: $0 HANGSCOPE_BIN WORK_DIR SCENARIO_NAME[@VARIANT] [CHECK_ARG...]" >&2; exit 2; }
 hs=$1 work=$2 name=$3
+shift 3
 run=$work/$name
 rm -rf "$run"  # never let a later check read a previous run's results
 # NAME@VARIANT runs NAME's scripts with hs.variant=VARIANT on the guest's kernel command line.
@@ -37,7 +38,7 @@ t_fetch=$(date +%s.%N)
 vm_build_module "$kroot" "$kver" "$here/module" "$work/module-$kver"
 mkdir -p "$run"
 vm_build_initramfs "$run/initrd.cpio" "$kroot" "$kver" "$hs" "$here/init.sh" "$guest" \
-  "$work/module-$kver/leak_s_umount.ko" ${HANGSCOPE_VM_EXTRA:-}
+  "$work/module-$kver/leak_s_umount.ko" "$work/module-$kver/hs_locks.ko" ${HANGSCOPE_VM_EXTRA:-}
 truncate -s 32M "$run/results.img"
 t_build=$(date +%s.%N)
 
@@ -59,4 +60,4 @@ printf 'vm: timings: fetch %.1fs, build %.1fs, boot+scenario %.1fs (guest uptime
   "$(python3 -c "print($t_build-$t_fetch)")" "$(python3 -c "print($t_boot-$t_build)")" \
   "$(cat "$run/out/uptime" 2>/dev/null || echo '?')" >&2
 vm_log "results in $run/out"
-python3 "$check" "$run/out" "$kver"
+python3 "$check" "$run/out" "$kver" "$@"
