@@ -8,6 +8,7 @@
 # HANGSCOPE_VM_LIMIT (guest seconds for the scenario, default 90), HANGSCOPE_VM_EXTRA (more host
 # files, space separated, copied into the guest's / for diagnostics).
 set -euo pipefail
+export PATH=$PATH:/usr/sbin:/sbin  # depmod, modprobe: not on a non-root user's PATH on Debian
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 source "$here/lib.sh"
