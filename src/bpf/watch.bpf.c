@@ -17,8 +17,9 @@ const volatile __u8 trace_spin = 0;     /* also record pure spin-lock contention
 const volatile __u64 long_wait_ns = 0;  /* waits at least this long are kept in `ended` */
 
 struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, HSW_MAX_WAITS);
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, HSW_WAIT_SLOTS);
+  __uint(map_flags, BPF_F_MMAPABLE);
   __type(key, __u32);
   __type(value, struct hsw_wait);
 } waits SEC(".maps");
@@ -55,6 +56,8 @@ static bool is_pure_spin(__u32 flags) {
 /* The owner word of `lock` as its type (decided by the flags) stores it. */
 static void read_owner(struct hsw_wait *w, __u64 lock, __u32 flags) {
   __u64 word = 0, owner = 0;
+  w->owner_pid = 0;
+  w->owner_comm[0] = 0;
   if (flags & HSW_LCB_F_MUTEX) {
     word = BPF_CORE_READ((struct mutex *)lock, owner.counter);
     owner = word & ~7ULL; /* MUTEX_FLAGS */
@@ -88,23 +91,33 @@ static int on_begin(__u64 lock, __u32 flags) {
   }
   c->events++;
   __u64 id = bpf_get_current_pid_tgid();
-  __u32 pid = (__u32)id;
-  struct hsw_wait *old = bpf_map_lookup_elem(&waits, &pid);
-  if (old) {
-    if (old->lock == lock) { /* mutex: spin phase, then the sleeping phase */
-      old->flags = flags;
+  __u32 pid = (__u32)id, slot = pid & (HSW_WAIT_SLOTS - 1);
+  struct hsw_wait *w = bpf_map_lookup_elem(&waits, &slot);
+  if (!w) return 0;
+  if (w->start_ns) {
+    if (w->pid != pid) { /* another waiting task has this slot */
+      c->lost_waits++;
       return 0;
     }
-    if (is_pure_spin(flags) && !is_pure_spin(old->flags)) return 0; /* wait_lock inside */
+    if (w->lock == lock) { /* mutex: optimistic spin phase, then the sleeping phase */
+      if ((w->flags & HSW_LCB_F_SPIN) && !(flags & HSW_LCB_F_SPIN)) read_owner(w, lock, flags);
+      w->flags = flags;
+      return 0;
+    }
+    if (is_pure_spin(flags) && !is_pure_spin(w->flags)) return 0; /* a wait_lock inside */
   }
-  struct hsw_wait w = {};
-  w.lock = lock;
-  w.flags = flags;
-  w.start_ns = bpf_ktime_get_ns();
-  w.tgid = id >> 32;
-  bpf_get_current_comm(w.comm, sizeof(w.comm));
-  read_owner(&w, lock, flags);
-  if (bpf_map_update_elem(&waits, &pid, &w, BPF_ANY)) c->lost_waits++;
+  w->lock = lock;
+  w->flags = flags;
+  w->pid = pid;
+  w->tgid = id >> 32;
+  w->owner_word = 0;
+  w->owner_pid = 0;
+  w->owner_kind = HSW_OWNER_NONE;
+  w->owner_comm[0] = 0;
+  bpf_get_current_comm(w->comm, sizeof(w->comm));
+  /* The mutex spin phase mostly ends in a few microseconds: read the owner once it sleeps. */
+  if (!(flags & HSW_LCB_F_SPIN)) read_owner(w, lock, flags);
+  w->start_ns = bpf_ktime_get_ns(); /* last: publishes the slot */
   return 0;
 }
 
@@ -151,9 +164,9 @@ static void account(struct hsw_counters *c, struct hsw_wait *w, __u64 lock, __u6
 }
 
 static int on_end(__u64 lock, int ret) {
-  __u32 pid = (__u32)bpf_get_current_pid_tgid();
-  struct hsw_wait *w = bpf_map_lookup_elem(&waits, &pid);
-  if (!w || w->lock != lock) return 0;
+  __u32 pid = (__u32)bpf_get_current_pid_tgid(), slot = pid & (HSW_WAIT_SLOTS - 1);
+  struct hsw_wait *w = bpf_map_lookup_elem(&waits, &slot);
+  if (!w || !w->start_ns || w->pid != pid || w->lock != lock) return 0;
   struct hsw_counters *c = my_counters();
   __u64 now = bpf_ktime_get_ns(), wait_ns = now - w->start_ns;
   account(c, w, lock, wait_ns);
@@ -161,7 +174,7 @@ static int on_end(__u64 lock, int ret) {
     struct hsw_ended e = {.lock = lock, .start_ns = w->start_ns, .end_ns = now, .ret = ret};
     if (bpf_map_update_elem(&ended, &pid, &e, BPF_ANY)) c->lost_ended++;
   }
-  bpf_map_delete_elem(&waits, &pid);
+  w->start_ns = 0; /* frees the slot */
   return 0;
 }
 

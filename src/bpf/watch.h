@@ -5,7 +5,7 @@
 #define HSW_COMM_LEN 16
 #define HSW_NAME_LEN 32
 #define HSW_MAX_CPUS 64     /* per-CPU counter slots in .bss (cpu id masked) */
-#define HSW_MAX_WAITS 16384 /* tasks waiting at once (per-task map) */
+#define HSW_WAIT_SLOTS 65536 /* per-task wait slots, indexed by pid & (HSW_WAIT_SLOTS - 1) */
 #define HSW_MAX_LOCKS 8192  /* distinct contended locks (stats map) */
 #define HSW_MAX_ENDED 1024  /* long waits that ended, not yet read by user space */
 
@@ -23,15 +23,19 @@
 #define HSW_OWNER_RWSEM 2  /* rw_semaphore.owner & ~3 */
 #define HSW_OWNER_RT 3     /* rt_mutex_base.owner & ~1 */
 
-/* One task's current lock wait (per-task map, keyed by pid). */
+/* One task's current lock wait: slot pid & (HSW_WAIT_SLOTS - 1) of an mmap-able array (no hash
+ * bucket locks on the hot path). start_ns == 0: free slot. A slot held by another waiting pid
+ * is a lost wait (counted). */
 struct hsw_wait {
   __u64 lock;
-  __u64 start_ns;      /* bpf_ktime_get_ns (CLOCK_MONOTONIC) at contention_begin */
+  __u64 start_ns;      /* bpf_ktime_get_ns (CLOCK_MONOTONIC) at contention_begin; 0 = free */
   __u64 owner_word;    /* raw owner word (flag bits included), 0 when none */
   __u32 flags;         /* LCB_F_* */
   __u32 owner_kind;    /* HSW_OWNER_* */
   __u32 owner_pid;     /* 0 when no owner or unknown */
   __u32 tgid;
+  __u32 pid;
+  __u32 pad;
   char comm[HSW_COMM_LEN];
   char owner_comm[HSW_COMM_LEN];
 };
@@ -66,7 +70,7 @@ struct hsw_lock_stat {
 /* Per-CPU counters in .bss, one cache line each. */
 struct hsw_counters {
   __u64 events;      /* contention_begin seen (after the spin filter) */
-  __u64 lost_waits;  /* per-task map full */
+  __u64 lost_waits;  /* wait slot held by another waiting task */
   __u64 lost_stats;  /* stats map full */
   __u64 lost_ended;  /* ended-wait map update failed */
   __u64 spins_skipped;

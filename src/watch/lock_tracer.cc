@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
 
 #include <cerrno>
 #include <cstdarg>
@@ -75,12 +76,20 @@ Result<std::unique_ptr<LockTracer>> LockTracer::attach(const TracerOptions& opti
     t->mode_ = "raw_tp";
   }
   if (!t->skel_) return make_error(err_btf + "; fallback: " + err_raw);
+  t->waits_len_ = sizeof(hsw_wait) * HSW_WAIT_SLOTS;
+  void* m =
+      mmap(nullptr, t->waits_len_, PROT_READ, MAP_SHARED, bpf_map__fd(t->skel_->maps.waits), 0);
+  if (m == MAP_FAILED)
+    return make_error(fmt::format("cannot map the wait slots: {}", std::strerror(errno)));
+  t->waits_ = m;
   return t;
 }
 
 LockTracer::~LockTracer() { detach(); }
 
 void LockTracer::detach() {
+  if (waits_) munmap(waits_, waits_len_);
+  waits_ = nullptr;
   if (skel_) watch_bpf__destroy(skel_);
   skel_ = nullptr;
 }
@@ -93,18 +102,20 @@ TracerSample LockTracer::sample() {
   TracerSample out;
   if (!skel_) return out;
   out.now_ns = monotonic_ns();
-  int fd = bpf_map__fd(skel_->maps.waits);
+  // The wait slots are an mmap-ed array: a slot is in use while start_ns != 0; an entry that
+  // changed while it was copied is skipped (it is seen again at the next sweep if still waiting).
   __u32 key = 0, next = 0;
   __u32* cur = nullptr;
-  hsw_wait w{};
-  // Bounded: a key deleted under us restarts the walk from the first key.
-  for (int steps = 0; steps < 2 * HSW_MAX_WAITS && bpf_map_get_next_key(fd, cur, &next) == 0;
-       steps++) {
-    key = next;
-    cur = &key;
-    if (bpf_map_lookup_elem(fd, &key, &w) != 0) continue;  // ended meanwhile
+  const auto* slots = static_cast<const volatile hsw_wait*>(waits_);
+  for (std::size_t i = 0; slots && i < HSW_WAIT_SLOTS; ++i) {
+    __u64 start = slots[i].start_ns;
+    if (!start) continue;
+    hsw_wait w;
+    std::memcpy(&w, const_cast<const hsw_wait*>(&slots[i]), sizeof w);
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    if (slots[i].start_ns != start || w.start_ns != start) continue;
     LockWait lw;
-    lw.pid = static_cast<int>(key);
+    lw.pid = static_cast<int>(w.pid);
     lw.tgid = static_cast<int>(w.tgid);
     lw.comm = comm_string(w.comm, sizeof w.comm);
     lw.lock = w.lock;

@@ -2,6 +2,7 @@
 // Links are owned by file descriptors: a killed process leaves nothing attached.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -42,6 +43,8 @@ class LockTracer {
  private:
   LockTracer() = default;
   ::watch_bpf* skel_ = nullptr;
+  void* waits_ = nullptr;  ///< the mmap-ed wait slots
+  std::size_t waits_len_ = 0;
   const char* mode_ = "tp_btf";
 };
 
