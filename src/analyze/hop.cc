@@ -191,7 +191,17 @@ ResolvedHop resolve_hop(const model::Task& waiter, model::Wait wait, const Snaps
       break;
     }
     case LockKind::percpu_rwsem: {
-      if (hop.object.type != model::ObjectType::super_block || !wait.object_addr.known()) break;
+      if (hop.object.type != model::ObjectType::super_block || !wait.object_addr.known()) {
+        // No super_block known (a kernel log, or no BPF): sb_writers is taken for write only
+        // by a freeze, and no task owns a freeze: most likely a frozen filesystem.
+        if (wait.lock_name == "sb_writers") {
+          rh.frozen = true;
+          rh.frozen_likely = true;
+          hop.holder_mode = LockMode::write;
+          hop.holder_note = "no task owns sb_writers: the filesystem is most likely frozen (fsfreeze)";
+        }
+        break;
+      }
       const auto* sb = idx.super_block_by_addr(*wait.object_addr);
       if (sb && sb->frozen.value_or(0) != 0) {
         rh.frozen = true;

@@ -16,6 +16,7 @@ struct ResolvedHop {
   Hop hop;
   std::vector<const model::Task*> holder_tasks;
   bool frozen = false;       // the wait is on a frozen super_block's s_writers
+  bool frozen_likely = false;  // frozen inferred (no super_block to read s_writers.frozen from)
 };
 
 /// Resolves the hop for `waiter`, whose wait is `wait` (from resolve_wait). Never fails: holders

@@ -34,6 +34,11 @@ RootCause decide_root_cause(const ResolvedHop& last, const model::Task* end, con
   if (last.frozen) {
     std::string mnt = mount_of(hop);
     rc.kind = RootKind::frozen_fs;
+    if (last.frozen_likely) {
+      rc.summary = "a filesystem is most likely frozen (fsfreeze): writers wait on sb_writers, which no task owns";
+      rc.remedy = "find the frozen mount (the writers' files or cwd) and thaw it: fsfreeze -u MOUNTPOINT";
+      return rc;
+    }
     rc.summary = fmt::format("the filesystem {} is frozen (fsfreeze); writers wait until it is thawed",
                              mnt.empty() ? hop.object.summary : mnt);
     rc.remedy = mnt.empty() ? "thaw it: fsfreeze -u MOUNTPOINT" : fmt::format("fsfreeze -u {}", mnt);
@@ -57,7 +62,11 @@ RootCause decide_root_cause(const ResolvedHop& last, const model::Task* end, con
                                                                                     ? hop.wait.lock_name
                                                                                     : hop.object.summary)
                                          : hop.holder_note;
-    if (hop.wait.kind == LockKind::fuse_request) {
+    if (hop.wait.kind == LockKind::fuse_request && !hop.wait.fuse_conn.known()) {
+      rc.summary = "the task waits for a FUSE daemon's answer; which daemon is not known here";
+      rc.remedy = "find the daemon (processes holding /dev/fuse: hangscope scan on the live machine), "
+                  "resume or fix it, or abort its connection: echo 1 > /sys/fs/fuse/connections/ID/abort";
+    } else if (hop.wait.kind == LockKind::fuse_request) {
       rc.summary = "the FUSE request has no daemon to answer it";
       rc.remedy = fuse_abort_hint(hop).empty() ? "abort the FUSE connection" : fuse_abort_hint(hop);
     } else {

@@ -181,3 +181,30 @@ TEST(Analyze, MmapLockWaitNamesTheProcessAndContainer) {
 
 }  // namespace
 }  // namespace hangscope::analyze
+
+namespace hangscope::analyze {
+namespace {
+
+using namespace hangscope::testing;
+
+TEST(Analyze, SbWritersWaitWithoutSuperBlockIsLikelyFrozen) {
+  model::Snapshot s;  // as from a kernel log: stacks only
+  s.tasks.push_back(task(70, "sh", model::TaskState::disk_sleep, 0, {"percpu_rwsem_wait", "__percpu_down_read", "vfs_write"}));
+  Findings f = analyze(s);
+  ASSERT_EQ(f.chains.size(), 1u);
+  EXPECT_EQ(f.chains[0].root.kind, RootKind::frozen_fs);
+  EXPECT_NE(f.chains[0].root.summary.find("most likely frozen"), std::string::npos);
+  EXPECT_NE(f.chains[0].root.remedy.find("fsfreeze -u"), std::string::npos);
+}
+
+TEST(Analyze, FuseWaitWithUnknownConnectionDoesNotBlameAMissingDaemon) {
+  model::Snapshot s;
+  s.tasks.push_back(task(71, "cat", model::TaskState::disk_sleep, 0, {"request_wait_answer", "fuse_simple_request"}));
+  Findings f = analyze(s);
+  ASSERT_EQ(f.chains.size(), 1u);
+  EXPECT_EQ(f.chains[0].root.summary.find("no daemon"), std::string::npos);
+  EXPECT_NE(f.chains[0].root.summary.find("not known"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hangscope::analyze
