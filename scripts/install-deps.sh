@@ -8,7 +8,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev libgtest-dev libgmock-dev
   libfuse3-dev fuse3 e2fsprogs util-linux procps psmisc
   libclang-rt-14-dev
-  qemu-system-x86 busybox-static cpio kmod python3
+  qemu-system-x86 busybox-static cpio kmod python3 time
 )
 # tests/vm/ also needs Debian 6.1 cloud kernels and headers: it fetches them itself with
 # `apt-get download` into a cache (never installed); see tests/vm/README.md.
