@@ -8,6 +8,8 @@
 
 #include "analyze/analyze.h"
 #include "cli/commands.h"
+#include "env/summary.h"
+#include "report/escape.h"
 #include "log/event_json.h"
 #include "log/kmsg_reader.h"
 #include "log/line_reader.h"
@@ -149,7 +151,8 @@ int run_log(int argc, char** argv) {
   if (f.titles) return d.reports ? kExitFound : kExitOk;
   model::Snapshot snap = log::to_snapshot(d);
   snap.query.min_stuck_seconds = 0;
-  analyze::Findings findings = analyze::analyze(snap);
+  snap.machine = env::fingerprint_summary_quick();  // where the log was analyzed, not where it came from
+  analyze::Findings findings = analyze::analyze(snap, {.min_stuck_seconds = 0});
   std::string out;
   if (f.json) {
     nlohmann::json j = report::findings_to_json(findings, snap);
@@ -158,7 +161,7 @@ int run_log(int argc, char** argv) {
   } else if (f.dot) {
     out = report::render_dot(findings);
   } else {
-    out = render_reports(d) + report::render_text(findings);
+    out = render_reports(d) + report::render_text(findings) + "\nanalyzed on: " + report::escape_text(snap.machine) + "\n";
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
