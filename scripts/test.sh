@@ -10,7 +10,7 @@ scripts/install-deps.sh
 scripts/build.sh
 ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure --timeout 300
 if [[ "${HANGSCOPE_SKIP_SANITIZERS:-0}" != 1 ]]; then
-  BUILD_DIR=build-asan scripts/build.sh -DHANGSCOPE_SANITIZE=ON
+  BUILD_DIR=build-asan HANGSCOPE_TARGETS="hangscope_tests hangscope" scripts/build.sh -DHANGSCOPE_SANITIZE=ON
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan -L unit --output-on-failure --timeout 600
 fi
