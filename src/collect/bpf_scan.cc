@@ -13,6 +13,7 @@
 #include <set>
 #include <vector>
 
+#include "analyze/lock_sites.h"
 #include "collect/bpf_records.h"
 #include "recover.skel.h"
 #include "scan.skel.h"
@@ -62,11 +63,22 @@ Result<std::string> read_iter(bpf_link* link) {
   return out;
 }
 
-// D tasks whose wait set no task_struct.blocker: their locks come from recover.bpf.c.
-std::set<__u32> tasks_to_recover(const RawScan& raw) {
+// D tasks whose wait set no task_struct.blocker and whose stack may be a lock wait (not a
+// FUSE request, userfaultfd, I/O, completion or folio wait, which have no waiter record to
+// find): their locks come from recover.bpf.c.
+std::set<__u32> tasks_to_recover(const RawScan& raw, const Kallsyms& syms) {
   std::set<__u32> out;
   for (const auto& f : raw.fulls) {
-    if (!f.blocker && (f.b.state & 0x2) && !(f.b.state & 0x400)) out.insert(f.b.pid);
+    if (f.blocker || !(f.b.state & 0x2) || (f.b.state & 0x400)) continue;
+    std::vector<model::StackFrame> stack;
+    for (__u32 i = 0; i < f.b.nr_frames && i < HS_STACK_DEPTH && !syms.empty(); ++i)
+      stack.push_back(syms.symbolize(f.stack[i]));
+    const analyze::LockSite* site = analyze::find_wait_site(stack);
+    model::LockKind k = site ? site->kind : model::LockKind::unknown;
+    if (k == model::LockKind::fuse_request || k == model::LockKind::userfaultfd || k == model::LockKind::io ||
+        k == model::LockKind::completion || k == model::LockKind::folio_lock)
+      continue;
+    out.insert(f.b.pid);
   }
   return out;
 }
@@ -144,12 +156,13 @@ Status collect_bpf(model::Snapshot& snap, const std::function<const Kallsyms&()>
     decode_task_records(*pass2, second);
     merge_full_records(raw, second, wanted);
   }
-  if (std::set<__u32> need = tasks_to_recover(raw); !need.empty()) {
+  static const Kallsyms kNone;
+  const Kallsyms& table = raw.fulls.empty() ? kNone : syms();
+  if (std::set<__u32> need = tasks_to_recover(raw, table); !need.empty()) {
     if (auto r = recover_waits(raw, need); !r.ok())
       snap.notes.push_back("waits without a blocker are guessed from stacks: " + r.error().message);
   }
-  static const Kallsyms kNone;
-  build_snapshot(raw, raw.fulls.empty() ? kNone : syms(), snap);
+  build_snapshot(raw, table, snap);
   return Unit{};
 }
 
