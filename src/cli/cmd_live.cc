@@ -1,6 +1,8 @@
 // hangscope scan / why / analyze: collect (live or from a saved snapshot) -> analyze -> report.
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
@@ -95,15 +97,27 @@ int run_scan(int argc, char** argv) {
 int run_why(int argc, char** argv) {
   CLI::App app{"Explain why one task is stuck", "hangscope why"};
   OutputFlags o;
-  int pid = 0;
+  std::string pid_text;
   bool no_bpf = false;
   add_output_flags(app, o, true);
-  app.add_option("pid", pid, "the stuck task's pid (or tid)")->required()->check(CLI::PositiveNumber);
+  app.add_option("pid", pid_text, "the stuck task's pid (or tid)")->required();
   app.add_flag("--no-bpf", no_bpf, "use /proc only");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kExitOk : kExitError;
+  }
+  char* end = nullptr;
+  long parsed = std::strtol(pid_text.c_str(), &end, 10);
+  if (pid_text.empty() || *end != '\0' || parsed <= 0 || parsed > (1L << 22)) {
+    std::fprintf(stderr, "hangscope why: '%s' is not a pid\n", pid_text.c_str());
+    return kExitError;
+  }
+  int pid = static_cast<int>(parsed);
+  if (::access(fmt::format("/proc/{}/task/{}", pid, pid).c_str(), F_OK) != 0 &&
+      ::access(fmt::format("/proc/{}", pid).c_str(), F_OK) != 0) {
+    std::fprintf(stderr, "hangscope why: no task with pid %d\n", pid);
+    return kExitError;
   }
   return run_live("why", o, model::Query{pid, 0}, no_bpf);
 }
