@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "report/escape.h"
 
@@ -38,17 +39,37 @@ std::string lock_object_name(const LockStat& s, const model::Snapshot& snap,
   return "";
 }
 
-std::vector<TopRow> top_rows(std::vector<LockStat> stats, const model::Snapshot& snap,
+std::vector<TopRow> top_rows(std::vector<LockStat> stats, const std::vector<LockWait>& waits,
+                             std::uint64_t now_ns, const model::Snapshot& snap,
                              std::uint64_t pcpu_rwsem_size, std::size_t limit) {
-  std::sort(stats.begin(), stats.end(), [](const LockStat& a, const LockStat& b) {
-    return a.total_ns != b.total_ns ? a.total_ns > b.total_ns : a.lock < b.lock;
-  });
-  if (stats.size() > limit) stats.resize(limit);
+  std::map<std::uint64_t, TopRow> by_lock;
+  for (LockStat& s : stats) by_lock[s.lock].stat = std::move(s);
+  for (const LockWait& w : waits) {
+    TopRow& r = by_lock[w.lock];
+    std::uint64_t so_far = now_ns > w.start_ns ? now_ns - w.start_ns : 0;
+    if (!r.stat.lock) {
+      r.stat.lock = w.lock;
+      r.stat.flags = w.flags;
+    }
+    r.in_progress++;
+    r.stat.count++;
+    r.stat.total_ns += so_far;
+    r.stat.max_ns = std::max(r.stat.max_ns, so_far);
+    if (w.owner_pid) {
+      r.stat.owner_pid = w.owner_pid;
+      r.stat.owner_comm = w.owner_comm;
+    }
+  }
   std::vector<TopRow> rows;
-  for (LockStat& s : stats) {
-    TopRow r{s, std::string(lock_kind_name(s.flags)), ""};
-    r.object = lock_object_name(s, snap, pcpu_rwsem_size);
-    rows.push_back(std::move(r));
+  for (auto& [lock, r] : by_lock) rows.push_back(std::move(r));
+  std::sort(rows.begin(), rows.end(), [](const TopRow& a, const TopRow& b) {
+    return a.stat.total_ns != b.stat.total_ns ? a.stat.total_ns > b.stat.total_ns
+                                              : a.stat.lock < b.stat.lock;
+  });
+  if (rows.size() > limit) rows.resize(limit);
+  for (TopRow& r : rows) {
+    r.kind = std::string(lock_kind_name(r.stat.flags));
+    r.object = lock_object_name(r.stat, snap, pcpu_rwsem_size);
   }
   return rows;
 }
@@ -65,9 +86,10 @@ std::string top_text(const std::vector<TopRow>& rows, const TracerCounters& c, d
         s.owner_pid ? fmt::format("{} ({})", s.owner_pid, report::escape_text(s.owner_comm)) : "-";
     double avg_us =
         s.count ? static_cast<double>(s.total_ns) / static_cast<double>(s.count) / 1e3 : 0;
-    out += fmt::format("{:>9} {:>11.3f} {:>10.3f} {:>9.1f}  {:<12} {:#018x}  {:<24}  {}\n", s.count,
-                       static_cast<double>(s.total_ns) / 1e6, static_cast<double>(s.max_ns) / 1e6,
-                       avg_us, r.kind, s.lock, owner, report::escape_text(r.object));
+    out += fmt::format("{:>9} {:>5} {:>11.3f} {:>10.3f} {:>9.1f}  {:<12} {:#018x}  {:<24}  {}\n",
+                       s.count, r.in_progress, static_cast<double>(s.total_ns) / 1e6,
+                       static_cast<double>(s.max_ns) / 1e6, avg_us, r.kind, s.lock, owner,
+                       report::escape_text(r.object));
   }
   if (rows.empty()) out += "(no lock contention yet)\n";
   return out;
@@ -81,6 +103,7 @@ nlohmann::json top_json(const std::vector<TopRow>& rows, const TracerCounters& c
     nlohmann::json j{{"addr", fmt::format("{:#x}", s.lock)},
                      {"kind", r.kind},
                      {"count", s.count},
+                     {"in_progress", r.in_progress},
                      {"total_ns", s.total_ns},
                      {"max_ns", s.max_ns},
                      {"avg_ns", s.count ? s.total_ns / s.count : 0}};

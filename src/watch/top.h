@@ -14,9 +14,10 @@ namespace hangscope::watch {
 
 /// One row of the table.
 struct TopRow {
-  LockStat stat;
-  std::string kind;    ///< lock_kind_name(stat.flags)
-  std::string object;  ///< "super_block loop0 (ext4) s_umount on /mnt/x", "" when unknown
+  LockStat stat;        ///< ended waits plus the waits still in progress
+  int in_progress = 0;  ///< waits on this lock not ended yet (counted with their time so far)
+  std::string kind;     ///< lock_kind_name(stat.flags)
+  std::string object;   ///< "super_block loop0 (ext4) s_umount on /mnt/x", "" when unknown
 };
 
 /// Names the object `s.lock` lives in, from a snapshot's super_blocks and the BPF candidates
@@ -25,8 +26,10 @@ struct TopRow {
 std::string lock_object_name(const LockStat& s, const model::Snapshot& snap,
                              std::uint64_t pcpu_rwsem_size);
 
-/// The `limit` locks with the most total wait time, named.
-std::vector<TopRow> top_rows(std::vector<LockStat> stats, const model::Snapshot& snap,
+/// The `limit` locks with the most total wait time, named. Waits still in progress at `now_ns`
+/// are accounted with their time so far (a hung lock is at the top, not missing).
+std::vector<TopRow> top_rows(std::vector<LockStat> stats, const std::vector<LockWait>& waits,
+                             std::uint64_t now_ns, const model::Snapshot& snap,
                              std::uint64_t pcpu_rwsem_size, std::size_t limit);
 
 /// The table as terminal text (comm and names escaped).

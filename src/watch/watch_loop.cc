@@ -198,9 +198,10 @@ class Session {
           std::make_unique<model::Snapshot>(snap.ok() ? std::move(*snap) : model::Snapshot{});
       top_snap_ns_ = now;
     }
-    auto rows =
-        top_rows(tracer_->lock_stats(), *top_snap_, tracer_->percpu_rwsem_size(), o_.top_limit);
-    TracerCounters c = tracer_->sample().counters;
+    TracerSample sample = tracer_->sample();
+    auto rows = top_rows(tracer_->lock_stats(), sample.waits, sample.now_ns, *top_snap_,
+                         tracer_->percpu_rwsem_size(), o_.top_limit);
+    const TracerCounters& c = sample.counters;
     double elapsed = static_cast<double>(now - start_ns_) / 1e9;
     if (o_.json) return emit(json_line(top_json(rows, c, elapsed, now_text())) + "\n");
     bool tty = o_.output.empty() && isatty(STDOUT_FILENO);

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "demo/frozen_ext4.h"
 #include "demo/fuse_write_chain.h"
 #include "live/live_support.h"
 
@@ -249,6 +250,33 @@ TEST(WatchLive, HangsAlreadyThereAtStartupAreReportedAndTheirEndSeen) {
   ASSERT_TRUE(released) << watch.all_output();
   EXPECT_EQ((*released)["released_by"].value("pid", 0), writer1);
   EXPECT_GE(released->value("lasted_seconds", 0.0), 2.5);
+  kill(watch.pid(), SIGTERM);
+  EXPECT_EQ(watch.wait_exit(5000), 0);
+}
+
+TEST(WatchLive, TopNamesTheFrozenSuperBlocksSWriters) {
+  if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  WatchChild watch({"--top", "--json", "--duration", "30"});
+  ASSERT_TRUE(watch.wait_for([](auto& j) { return is_event(j, "started"); },
+                             Clock::now() + std::chrono::seconds(10)));
+  auto hang = demo::FrozenExt4::start({true, demo::Millis(20000), {}});
+  ASSERT_TRUE(hang.ok()) << hang.error().message;
+  for (pid_t p : {(*hang)->writer_pid(), (*hang)->mkdir_pid()}) remember_pid(p);
+  std::string want =
+      "super_block " + (*hang)->loop_name() + " (ext4) on " + (*hang)->mount_point() + " s_writers";
+  auto row_of = [&](const nlohmann::json& j) -> const nlohmann::json* {
+    if (!is_event(j, "top")) return nullptr;
+    for (const auto& l : j["locks"])
+      if (l.value("object", "") == want && l.value("in_progress", 0) >= 1) return &l;
+    return nullptr;
+  };
+  // The object names come from a snapshot refreshed every 10 s: allow one refresh.
+  auto top = watch.wait_for([&](auto& j) { return row_of(j) != nullptr; },
+                            Clock::now() + std::chrono::seconds(13));
+  auto s = (*hang)->cleanup();
+  EXPECT_TRUE(s.ok()) << s.error().message;
+  ASSERT_TRUE(top) << "no row for " << want << ": " << watch.all_output().substr(0, 4000);
+  EXPECT_EQ(row_of(*top)->value("kind", ""), "percpu_rwsem");
   kill(watch.pid(), SIGTERM);
   EXPECT_EQ(watch.wait_exit(5000), 0);
 }

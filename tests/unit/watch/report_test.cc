@@ -189,11 +189,26 @@ TEST(Top, NamesSuperBlockInodeAndMmLocks) {
             "inode 12 'f' of super_block loop3 (ext4) on /mnt/x i_rwsem");
   EXPECT_EQ(lock_object_name(mm, snap, 0x60), "mm of pid 77 (storm) mmap_lock");
   EXPECT_EQ(lock_object_name(stray, snap, 0x60), "");
-  auto rows = top_rows({umount, writers, inode, mm, stray}, snap, 0x60, 2);
+  auto rows = top_rows({umount, writers, inode, mm, stray}, {}, 0, snap, 0x60, 2);
   ASSERT_EQ(rows.size(), 2u);  // most total wait first
   EXPECT_EQ(rows[0].stat.lock, writers.lock);
   EXPECT_EQ(rows[0].kind, "percpu_rwsem");
   EXPECT_EQ(rows[1].stat.lock, umount.lock);
+  // A wait still in progress counts with its time so far, on a lock with no ended wait too.
+  LockWait hung{.pid = 5,
+                .lock = 0xffff000000001100,
+                .flags = 1u << 1,
+                .start_ns = 1000,
+                .owner_pid = 6,
+                .owner_comm = "umount"};
+  auto live = top_rows({umount, writers}, {hung}, 1000 + 7000000000ull, snap, 0x60, 5);
+  ASSERT_EQ(live.size(), 2u);
+  EXPECT_EQ(live[0].stat.lock, umount.lock);
+  EXPECT_EQ(live[0].in_progress, 1);
+  EXPECT_EQ(live[0].stat.count, 6u);
+  EXPECT_EQ(live[0].stat.max_ns, 7000000000ull);
+  EXPECT_EQ(live[0].stat.owner_pid, 6);
+  EXPECT_EQ(live[0].object, "super_block loop3 (ext4) on /mnt/x s_umount");
   auto j = top_json(rows, {}, 3, "t");
   EXPECT_EQ(j["locks"].size(), 2u);
   EXPECT_EQ(j["locks"][1]["avg_ns"], 1000);
