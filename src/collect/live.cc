@@ -52,14 +52,14 @@ void add_mount_points(model::Snapshot& snap) {
   for (auto& sb : snap.super_blocks) {
     if (!sb.dev.known()) continue;
     for (const auto& m : mounts) {
-      if (m.dev == *sb.dev) sb.mount_points.push_back(m.mount_point);
+      if (m.dev() == *sb.dev) sb.mount_points.push_back(m.mount_point);
     }
   }
   // /proc fallback: one FUSE daemon group, connection unknown -> the only FUSE mount's device.
   if (snap.fuse_conns.size() == 1 && snap.fuse_conns[0].id == 0) {
     std::map<std::uint32_t, std::string> fuse_devs;
     for (const auto& m : mounts) {
-      if (m.fs_type.rfind("fuse", 0) == 0 && m.fs_type != "fusectl") fuse_devs[m.dev] = m.mount_point;
+      if (m.fs_type.rfind("fuse", 0) == 0 && m.fs_type != "fusectl") fuse_devs[m.dev()] = m.mount_point;
     }
     std::uint32_t only = fuse_devs.size() == 1 ? fuse_devs.begin()->first : 0;
     if (fuse_devs.empty()) {

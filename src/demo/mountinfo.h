@@ -7,32 +7,17 @@
 #include <string_view>
 #include <vector>
 
+#include "collect/mountinfo.h"
 #include "core/result.h"
 
 namespace hangscope::demo {
 
-/// One line of /proc/PID/mountinfo (escapes such as \040 decoded).
-struct MountEntry {
-  int mount_id = 0;
-  unsigned major = 0;  ///< of the super_block's s_dev
-  unsigned minor = 0;
-  std::string root;
-  std::string mount_point;
-  std::string fs_type;
-  std::string source;
-};
-
-/// Decodes the octal escapes (\040 space, \011 tab, \012 newline, \134 backslash) of a field.
-std::string unescape_mount_field(std::string_view field);
-
-/// Parses one mountinfo line; fails with a one-line error on malformed input.
-Result<MountEntry> parse_mountinfo_line(std::string_view line);
-
-/// Parses a whole mountinfo text; malformed lines are skipped.
-std::vector<MountEntry> parse_mountinfo(std::string_view text);
-
-/// Reads and parses /proc/self/mountinfo; fails when it cannot be read.
-Result<std::vector<MountEntry>> read_mountinfo();
+// The parser lives in collect/ (the live scan uses it too).
+using collect::MountEntry;
+using collect::parse_mountinfo;
+using collect::parse_mountinfo_line;
+using collect::read_mountinfo;
+using collect::unescape_mount_field;
 
 /// The topmost (last listed) mount on exactly `mount_point`, if any.
 std::optional<MountEntry> find_mount(const std::vector<MountEntry>& mounts,

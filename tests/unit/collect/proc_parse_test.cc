@@ -47,11 +47,11 @@ TEST(Mountinfo, DevicesAndEscapes) {
       "37 35 0:45 / /tmp/f rw - fuse hangfs rw\n"
       "broken line\n");
   ASSERT_EQ(m.size(), 2u);
-  EXPECT_EQ(m[0].dev, (7u << 20) | 0u);
+  EXPECT_EQ(m[0].dev(), (7u << 20) | 0u);
   EXPECT_EQ(m[0].mount_point, "/mnt/my img");
   EXPECT_EQ(m[0].fs_type, "fuseblk");
   EXPECT_EQ(m[0].source, "/dev/loop0");
-  EXPECT_EQ(m[1].dev, 45u);
+  EXPECT_EQ(m[1].dev(), 45u);
 }
 
 TEST(Kallsyms, SymbolizesAndRejectsZeroedTables) {
