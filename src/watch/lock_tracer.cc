@@ -102,30 +102,9 @@ TracerSample LockTracer::sample() {
   TracerSample out;
   if (!skel_) return out;
   out.now_ns = monotonic_ns();
-  // The wait slots are an mmap-ed array: a slot is in use while start_ns != 0; an entry that
-  // changed while it was copied is skipped (it is seen again at the next sweep if still waiting).
+  out.waits = current_waits();
   __u32 key = 0, next = 0;
   __u32* cur = nullptr;
-  const auto* slots = static_cast<const volatile hsw_wait*>(waits_);
-  for (std::size_t i = 0; slots && i < HSW_WAIT_SLOTS; ++i) {
-    __u64 start = slots[i].start_ns;
-    if (!start) continue;
-    hsw_wait w;
-    std::memcpy(&w, const_cast<const hsw_wait*>(&slots[i]), sizeof w);
-    __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    if (slots[i].start_ns != start || w.start_ns != start) continue;
-    LockWait lw;
-    lw.pid = static_cast<int>(w.pid);
-    lw.tgid = static_cast<int>(w.tgid);
-    lw.comm = comm_string(w.comm, sizeof w.comm);
-    lw.lock = w.lock;
-    lw.flags = w.flags;
-    lw.start_ns = w.start_ns;
-    lw.owner_word = w.owner_word;
-    lw.owner_pid = static_cast<int>(w.owner_pid);
-    lw.owner_comm = comm_string(w.owner_comm, sizeof w.owner_comm);
-    out.waits.push_back(std::move(lw));
-  }
   int efd = bpf_map__fd(skel_->maps.ended);
   std::vector<__u32> done;
   cur = nullptr;
@@ -145,6 +124,33 @@ TracerSample LockTracer::sample() {
     out.counters.lost_stats += c.lost_stats;
     out.counters.lost_ended += c.lost_ended;
     out.counters.spins_skipped += c.spins_skipped;
+  }
+  return out;
+}
+
+std::vector<LockWait> LockTracer::current_waits() const {
+  std::vector<LockWait> out;
+  // The wait slots are an mmap-ed array: a slot is in use while start_ns != 0; an entry that
+  // changed while it was copied is skipped (it is seen again at the next sweep if still waiting).
+  const auto* slots = static_cast<const volatile hsw_wait*>(waits_);
+  for (std::size_t i = 0; slots && i < HSW_WAIT_SLOTS; ++i) {
+    __u64 start = slots[i].start_ns;
+    if (!start) continue;
+    hsw_wait w;
+    std::memcpy(&w, const_cast<const hsw_wait*>(&slots[i]), sizeof w);
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    if (slots[i].start_ns != start || w.start_ns != start) continue;
+    LockWait lw;
+    lw.pid = static_cast<int>(w.pid);
+    lw.tgid = static_cast<int>(w.tgid);
+    lw.comm = comm_string(w.comm, sizeof w.comm);
+    lw.lock = w.lock;
+    lw.flags = w.flags;
+    lw.start_ns = w.start_ns;
+    lw.owner_word = w.owner_word;
+    lw.owner_pid = static_cast<int>(w.owner_pid);
+    lw.owner_comm = comm_string(w.owner_comm, sizeof w.owner_comm);
+    out.push_back(std::move(lw));
   }
   return out;
 }

@@ -31,6 +31,8 @@ class LockTracer {
 
   /// Current waits, long waits that ended (consumed: each is returned once), counters.
   TracerSample sample();
+  /// Current waits only (leaves the ended-wait records for the next sample()).
+  std::vector<LockWait> current_waits() const;
   /// Per-lock statistics of waits that ended since attach.
   std::vector<LockStat> lock_stats();
   /// sizeof(struct percpu_rw_semaphore) as the BPF side saw it (0 before the first event).

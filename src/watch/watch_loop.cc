@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
@@ -82,7 +83,7 @@ class Session {
                                     o_.top ? ", contended locks table" : "")))
       return 2;
     if (o_.top) return loop([this] { return top_sweep(); });
-    if (!report_preexisting()) return 2;
+    if (!rescan()) return 2;
     int rc = loop([this] { return sweep(); });
     TracerCounters c = tracer_->sample().counters;
     if (o_.json)
@@ -138,30 +139,44 @@ class Session {
     return true;
   }
 
-  bool report_preexisting() {
+  // A snapshot finds tasks in D for longer than the threshold that the lock tracer cannot see:
+  // waits that began before watch started, and waits that are no lock (FUSE requests,
+  // userfaultfd, I/O). Run at start-up and every max(threshold, 5 s).
+  bool rescan() {
+    last_rescan_ns_ = monotonic_ns();
+    std::set<int> lock_waiters;
+    for (const LockWait& w : tracer_->current_waits()) lock_waiters.insert(w.pid);
     Result<model::Snapshot> snap = collect::collect_live({});
     if (!snap.ok()) return true;  // nothing to compare with; lock tracing still runs
-    analyze::AnalyzeOptions ao;
-    ao.min_stuck_seconds = o_.threshold_seconds;
+    // Every D task over the threshold (not only chain starts: a holder that is itself stuck,
+    // like the seed's umount, has its own episode).
     std::vector<StuckEvent> events;
     std::uint64_t now = monotonic_ns();
-    for (const analyze::Chain& c : analyze::analyze(*snap, ao).chains) {
-      if (c.stuck.state != model::TaskState::disk_sleep || !c.stuck.stuck_seconds.known()) continue;
+    for (const model::Task& t : snap->tasks) {
+      if (t.state != model::TaskState::disk_sleep || !t.stuck_seconds.known() ||
+          *t.stuck_seconds < o_.threshold_seconds || tracker_.open().count(t.pid) ||
+          lock_waiters.count(t.pid))  // the lock tracer times these itself
+        continue;
       Episode e;
-      e.pid = c.stuck.pid;
-      e.comm = c.stuck.comm;
-      if (!c.hops.empty()) {
-        e.kind = std::string(model::to_string(c.hops.front().wait.kind));
-        if (!c.hops.front().holders.empty())
-          e.owner = {c.hops.front().holders.front().pid, c.hops.front().holders.front().comm};
+      e.pid = t.pid;
+      e.tgid = t.tgid;
+      e.comm = t.comm;
+      analyze::AnalyzeOptions ao;
+      ao.only_pid = t.pid;
+      ao.min_stuck_seconds = 0;
+      analyze::Findings f = analyze::analyze(*snap, ao);
+      if (!f.chains.empty() && !f.chains.front().hops.empty()) {
+        const analyze::Hop& h = f.chains.front().hops.front();
+        e.kind = std::string(model::to_string(h.wait.kind));
+        if (!h.holders.empty()) e.owner = {h.holders.front().pid, h.holders.front().comm};
       }
-      for (StuckEvent& s : tracker_.add_preexisting(e, *c.stuck.stuck_seconds, now))
-        events.push_back(s);
+      for (StuckEvent& s : tracker_.add_preexisting(e, *t.stuck_seconds, now)) events.push_back(s);
     }
     return report_stuck(events, &snap);
   }
 
   bool sweep() {
+    std::uint64_t every = static_cast<std::uint64_t>(std::max(o_.threshold_seconds, 5.0) * 1e9);
     TracerSample s = tracer_->sample();
     std::set<int> still;
     for (int pid : tracker_.snapshot_pids())
@@ -172,6 +187,7 @@ class Session {
                         : released_text(r, now_text())))
         return false;
     if (!report_stuck(ev.stuck)) return false;
+    if (monotonic_ns() - last_rescan_ns_ >= every && !rescan()) return false;
     if (s.counters.lost() > last_lost_) {
       last_lost_ = s.counters.lost();
       std::string t = now_text();
@@ -214,6 +230,7 @@ class Session {
   EpisodeTracker tracker_;
   std::uint64_t start_ns_ = 0;
   std::uint64_t last_lost_ = 0;
+  std::uint64_t last_rescan_ns_ = 0;
   std::unique_ptr<model::Snapshot> top_snap_;
   std::uint64_t top_snap_ns_ = 0;
 };

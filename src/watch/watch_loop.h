@@ -1,5 +1,6 @@
 // The watch loop: attach the lock tracer, report tasks already stuck (start-up snapshot),
-// then sweep every second until the duration ends or SIGINT/SIGTERM arrives.
+// then sweep every second until the duration ends or SIGINT/SIGTERM arrives. A snapshot every
+// max(threshold, 5 s) also finds D tasks whose wait is no lock (FUSE request, userfaultfd, I/O).
 #pragma once
 
 #include <cstddef>

@@ -23,6 +23,7 @@
 
 #include "demo/frozen_ext4.h"
 #include "demo/fuse_write_chain.h"
+#include "demo/seed_hang.h"
 #include "live/live_support.h"
 
 namespace hangscope::live {
@@ -250,6 +251,46 @@ TEST(WatchLive, HangsAlreadyThereAtStartupAreReportedAndTheirEndSeen) {
   ASSERT_TRUE(released) << watch.all_output();
   EXPECT_EQ((*released)["released_by"].value("pid", 0), writer1);
   EXPECT_GE(released->value("lasted_seconds", 0.0), 2.5);
+  kill(watch.pid(), SIGTERM);
+  EXPECT_EQ(watch.wait_exit(5000), 0);
+}
+
+// The seed case: sync waits on s_umount (a lock: traced), umount waits for a FUSE reply (no
+// lock: found by the periodic D-state rescan, every max(threshold, 5 s)).
+TEST(WatchLive, SeedCaseSyncByLockTraceUmountByRescan) {
+  if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  WatchChild watch({"--json", "--threshold", "2", "--duration", "20"});
+  ASSERT_TRUE(watch.wait_for([](auto& j) { return is_event(j, "started"); },
+                             Clock::now() + std::chrono::seconds(10)));
+  auto hang = demo::SeedHang::start({hangfs_binary(), true, demo::Millis(10000), {}});
+  ASSERT_TRUE(hang.ok()) << hang.error().message;
+  auto t0 = Clock::now();
+  pid_t umount = (*hang)->umount_pid(), sync = (*hang)->sync_pid();
+  for (pid_t p : {(*hang)->daemon_pid(), umount, sync}) remember_pid(p);
+
+  auto by_pid = [](const char* ev, pid_t pid) {
+    return [=](const nlohmann::json& j) { return is_event(j, ev) && j.value("pid", 0) == pid; };
+  };
+  auto s_sync = watch.wait_for(by_pid("stuck", sync), t0 + std::chrono::seconds(2 + 4));
+  ASSERT_TRUE(s_sync) << watch.all_output();
+  EXPECT_EQ(s_sync->value("found_by", ""), "lock_trace");
+  EXPECT_EQ((*s_sync)["lock"].value("mode", ""), "read");
+  EXPECT_EQ((*s_sync)["lock"]["owner"].value("pid", 0), umount);
+  const auto* chain = chain_for(*s_sync, sync);
+  ASSERT_NE(chain, nullptr) << s_sync->dump(2);
+  EXPECT_EQ(object_field((*chain)["hops"][0], "s_id"), (*hang)->loop_name());
+  auto s_umount = watch.wait_for(by_pid("stuck", umount), t0 + std::chrono::seconds(2 + 5 + 3));
+  ASSERT_TRUE(s_umount) << watch.all_output();
+  EXPECT_EQ(s_umount->value("found_by", ""), "snapshot");
+  EXPECT_EQ((*s_umount)["lock"].value("kind", ""), "fuse_request");
+
+  auto s = (*hang)->cleanup();
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto r_sync = watch.wait_for(by_pid("released", sync), Clock::now() + std::chrono::seconds(4));
+  ASSERT_TRUE(r_sync) << watch.all_output();
+  EXPECT_EQ((*r_sync)["released_by"].value("pid", 0), umount);
+  EXPECT_TRUE(watch.wait_for(by_pid("released", umount), Clock::now() + std::chrono::seconds(4)))
+      << watch.all_output();
   kill(watch.pid(), SIGTERM);
   EXPECT_EQ(watch.wait_exit(5000), 0);
 }
