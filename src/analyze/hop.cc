@@ -39,6 +39,28 @@ Maybe<std::uint32_t> guess_fuse_conn(const model::Task& t, const SnapshotIndex& 
   return Maybe<std::uint32_t>::unknown("no FUSE connection matched");
 }
 
+// A dead owner named by the kernel log: the task that died in an Oops (its comm matching the
+// owner's when known; else the only such task). Fills pid/comm/death of `r` from it.
+TaskRef with_oops(TaskRef r, const SnapshotIndex& idx) {
+  const model::Task* victim = nullptr;
+  int n = 0;
+  for (const auto& t : idx.snapshot().tasks) {
+    if (t.state != model::TaskState::dead || t.death.empty()) continue;
+    if (!r.comm.empty() && r.comm != "?" && t.comm == r.comm) {
+      victim = &t;
+      n = 1;
+      break;
+    }
+    victim = &t;
+    ++n;
+  }
+  if (n != 1 || (r.pid != 0 && victim->pid != r.pid && r.comm == victim->comm)) return r;
+  r.pid = victim->pid;
+  r.comm = victim->comm;
+  r.death = victim->death + " (kernel log)";
+  return r;
+}
+
 TaskRef ref_for_pid(int pid, const SnapshotIndex& idx, const std::string& comm_hint,
                     const model::Task** out) {
   *out = idx.task_by_pid(pid);
@@ -50,6 +72,8 @@ TaskRef ref_for_pid(int pid, const SnapshotIndex& idx, const std::string& comm_h
   return r;
 }
 
+bool add_held_site_holders(ResolvedHop& rh, const model::Task& waiter, const SnapshotIndex& idx);
+
 void add_lock_holders(ResolvedHop& rh, const model::Task& waiter, const SnapshotIndex& idx) {
   Hop& hop = rh.hop;
   const model::Wait& w = hop.wait;
@@ -60,8 +84,11 @@ void add_lock_holders(ResolvedHop& rh, const model::Task& waiter, const Snapshot
     const model::Task* owner = nullptr;
     if (lock->owner_task.known() && *lock->owner_task != 0) {
       // Live collection: the owner pointer decides; owner_pid is what was read there.
-      owner = idx.task_by_addr(*lock->owner_task);
-      if (owner) {
+      owner = lock->owner_stale ? nullptr : idx.task_by_addr(*lock->owner_task);
+      if (owner && owner->state == model::TaskState::zombie) {
+        hop.holders.push_back(with_oops(make_task_ref(*owner), idx));
+        rh.holder_tasks.push_back(nullptr);
+      } else if (owner) {
         hop.holders.push_back(make_task_ref(*owner));
         rh.holder_tasks.push_back(owner);
       } else if (!lock->reader_owned) {
@@ -70,9 +97,11 @@ void add_lock_holders(ResolvedHop& rh, const model::Task& waiter, const Snapshot
         r.comm = lock->owner_comm.empty() ? "?" : lock->owner_comm;
         r.alive = false;
         r.state = model::TaskState::dead;
-        r.death = fmt::format("no live task at owner address {:#x}; last known pid/comm may be stale",
-                              *lock->owner_task);
-        hop.holders.push_back(r);
+        r.death = lock->owner_stale
+                      ? "the owner exited holding the lock (its task_struct now belongs to a newer task)"
+                      : fmt::format("no live task at owner address {:#x}; last known pid/comm may be stale",
+                                    *lock->owner_task);
+        hop.holders.push_back(with_oops(r, idx));
         rh.holder_tasks.push_back(nullptr);
       }
     } else if (lock->owner_pid.known()) {
@@ -100,6 +129,24 @@ void add_lock_holders(ResolvedHop& rh, const model::Task& waiter, const Snapshot
   }
   // No owner recorded: tasks whose stacks hold a lock of that name (knowledge table).
   if (w.lock_name.empty()) return;
+  if (add_held_site_holders(rh, waiter, idx)) return;
+  // Still nobody: a task that died in an Oops is the likely owner (a task killed while holding
+  // a lock leaks it, and the kernel's hung-task detector stays silent after an Oops).
+  for (const auto& t : idx.snapshot().tasks) {
+    if (t.state != model::TaskState::dead || t.death.empty() || t.pid == waiter.pid) continue;
+    hop.holders.push_back(make_task_ref(t));
+    rh.holder_tasks.push_back(nullptr);
+    hop.holder_mode = LockMode::write;
+    hop.holder_note = fmt::format("likely owner: {} (pid {}) died in an Oops while {} was taken; "
+                                  "no other task is known to hold it", t.comm, t.pid, w.lock_name);
+    return;
+  }
+}
+
+// Tasks (other than the waiter) whose stacks hold a lock named like the wait's. True if found.
+bool add_held_site_holders(ResolvedHop& rh, const model::Task& waiter, const SnapshotIndex& idx) {
+  Hop& hop = rh.hop;
+  const model::Wait& w = hop.wait;
   for (const auto& t : idx.snapshot().tasks) {
     if (t.pid == waiter.pid) continue;
     for (const LockSite* site : find_held_sites(t.stack)) {
@@ -109,9 +156,10 @@ void add_lock_holders(ResolvedHop& rh, const model::Task& waiter, const Snapshot
       hop.holder_mode = site->mode;
       hop.holder_note = fmt::format("owner inferred from its stack: {} holds {} ({})", site->function,
                                     site->lock_name, site->source);
-      break;
+      return true;
     }
   }
+  return false;
 }
 
 }  // namespace

@@ -99,7 +99,8 @@ TaskRef make_task_ref(const model::Task& t) {
   r.comm = t.comm;
   r.state = t.state;
   r.stuck_seconds = t.stuck_seconds;
-  r.alive = t.state != model::TaskState::dead;
+  r.alive = t.state != model::TaskState::dead && t.state != model::TaskState::zombie;
+  if (t.state == model::TaskState::zombie && t.death.empty()) r.death = "exited (zombie, not yet reaped)";
   r.stop_reason = t.stop_reason;
   r.death = t.death;
   if (t.container.known()) r.container = *t.container;

@@ -85,6 +85,7 @@ struct rec_scan_ctx {
   __u64 cand[HS_MAX_CANDIDATES];
   __u64 head_a;
   __u64 head_b;
+  __u64 at_a; /* the candidate slot (task field) that gave head_a */
 };
 
 /* Collects stack slots holding this task's pointer, from the saved stack pointer upwards. */
@@ -105,7 +106,10 @@ static long rec_scan_step(__u64 i, struct rec_scan_ctx *c) {
 static long try_candidate(__u64 i, struct rec_scan_ctx *c) {
   if (i >= c->n || i >= HS_MAX_CANDIDATES || (c->head_a && c->head_b)) return 1;
   __u64 at = c->cand[i & (HS_MAX_CANDIDATES - 1)];
-  if (!c->head_a) c->head_a = walk_to_head(at - 16, 16);  /* {next, prev, task} */
+  if (!c->head_a) {
+    c->head_a = walk_to_head(at - 16, 16); /* {next, prev, task} */
+    c->at_a = at;
+  }
   if (!c->head_b) c->head_b = walk_to_head(at + 16, -16); /* {flags, private, func, entry} */
   return 0;
 }
@@ -122,11 +126,20 @@ static void recover_waiter(struct hs_task_full *r, struct task_struct *t) {
   bpf_loop(HS_MAX_CANDIDATES, try_candidate, &c, 0);
   r->rec_head_a = c.head_a;
   r->rec_head_b = c.head_b;
-  if (c.head_a) {
-    struct mutex *m = (void *)(c.head_a - bpf_core_field_offset(struct mutex, wait_list));
+  r->rec_record_a = c.at_a - 16; /* meaningful only when head_a != 0 */
+  /* Branch on the values as re-read from map memory, not on the loop context: verifiers
+   * before 6.8 ("bpf: verify callbacks as if they are called unknown number of times")
+   * assume bpf_loop callbacks leave the caller's stack as it was, and would drop this branch
+   * as dead code (seen on 6.1: the lock found, its owner never read). */
+  asm volatile("" ::: "memory");
+  __u64 head_a = r->rec_head_a, record = r->rec_record_a;
+  if (head_a) {
+    struct mutex *m = (void *)(head_a - bpf_core_field_offset(struct mutex, wait_list));
     r->rec_mutex_owner = BPF_CORE_READ(m, owner.counter);
+    struct rwsem_waiter *w = (void *)record;
+    r->rec_waiter_type = BPF_CORE_READ(w, type);
     /* Read it as an rw_semaphore too (owner, count, inode candidate); user space picks. */
-    __u64 sem = c.head_a - bpf_core_field_offset(struct rw_semaphore, wait_list);
+    __u64 sem = head_a - bpf_core_field_offset(struct rw_semaphore, wait_list);
     read_owner(r, sem | HS_BLOCKER_RWSEM_WRITER);
   }
 }

@@ -123,6 +123,7 @@ int dump_task(struct bpf_iter__task *ctx) {
   r->b.task_addr = (__u64)t;
   struct mm_struct *mm = BPF_CORE_READ(t, mm);
   r->b.mm_addr = (__u64)mm;
+  r->b.start_ns = BPF_CORE_READ(t, start_time);
   bpf_probe_read_kernel(r->b.comm, sizeof(r->b.comm), &t->comm);
 
   if (pid == self_tid && !sb_walk_done) {
@@ -141,6 +142,7 @@ int dump_task(struct bpf_iter__task *ctx) {
   __u64 now = bpf_ktime_get_ns(), last = 0;
   if (bpf_core_field_exists(t->sched_info.last_arrival)) last = BPF_CORE_READ(t, sched_info.last_arrival);
   r->since_ran_ns = last && now > last ? now - last : 0;
+  r->last_ran_ns = last;
   r->blocker = read_blocker(t, &r->has_blocker_field);
   read_owner(r, r->blocker);
   if (mm) {
@@ -193,10 +195,15 @@ int dump_file(struct bpf_iter__task_file *ctx) {
   umode_t mode = BPF_CORE_READ(ino, i_mode);
   __u32 tgid = BPF_CORE_READ(t, tgid);
   if ((mode & S_IFMT) == S_IFCHR && BPF_CORE_READ(ino, i_rdev) == FUSE_DEV_RDEV) {
-    struct fuse_dev *fud = BPF_CORE_READ(f, private_data);
-    if (fud) add_hold(tgid, 1, BPF_CORE_READ(fud, fc, dev));
+    /* struct fuse_dev lives in fuse.ko's BTF when FUSE is a module: without that module
+     * loaded the relocation cannot resolve, and this guard lets libbpf drop the branch. */
+    if (bpf_core_type_exists(struct fuse_dev)) {
+      struct fuse_dev *fud = BPF_CORE_READ(f, private_data);
+      if (fud) add_hold(tgid, 1, BPF_CORE_READ(fud, fc, dev));
+    }
     return 0;
   }
+  if (!bpf_core_type_exists(struct userfaultfd_ctx)) return 0;
   char name[16] = {};
   const unsigned char *dn = BPF_CORE_READ(f, f_path.dentry, d_name.name);
   bpf_probe_read_kernel_str(name, sizeof(name), dn);

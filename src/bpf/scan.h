@@ -30,12 +30,14 @@ struct hs_task_brief {
   __u32 nr_frames;
   __u64 task_addr;
   __u64 mm_addr;
+  __u64 start_ns;   /* task_struct.start_time (monotonic ns at fork) */
   char comm[HS_COMM_LEN];
 };
 
 struct hs_task_full {
   struct hs_task_brief b;
-  __u64 since_ran_ns;     /* our se.exec_start minus its se.exec_start (rq clock), 0 if unknown */
+  __u64 since_ran_ns;     /* now minus sched_info.last_arrival, 0 if unknown */
+  __u64 last_ran_ns;      /* sched_info.last_arrival (when it last got a CPU), 0 if unknown */
   __u64 blocker;          /* raw task_struct.blocker (0: none or no field) */
   __u32 has_blocker_field;
   __u32 owner_pid;        /* pid read at the lock's owner pointer (may be stale for dead owners) */
@@ -53,6 +55,9 @@ struct hs_task_full {
   __u64 rec_head_a;
   __u64 rec_head_b;
   __u64 rec_mutex_owner;  /* owner word if head_a is a mutex's wait_list */
+  __u64 rec_record_a;     /* address of the {list, task} record that led to head_a */
+  __u32 rec_waiter_type;  /* rwsem_waiter.type there: 0 waiting for write, 1 for read */
+  __u32 rec_pad;
   __u64 mmap_lock_addr;   /* &mm->mmap_lock of this task's mm */
   __u64 mmap_lock_owner;
   __s64 mmap_lock_count;

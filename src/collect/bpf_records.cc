@@ -70,6 +70,10 @@ std::set<__u32> tasks_to_follow(const RawScan& raw) {
   };
   for (const auto& f : raw.fulls) {
     if (f.blocker && f.lock_owner) add_addr(f.lock_owner & ~7ULL);
+    if (!f.blocker && f.rec_head_a) {  // recovered lock: rwsem or mutex reading of its owner
+      if (f.lock_owner) add_addr(f.lock_owner & ~7ULL);
+      if (f.rec_mutex_owner) add_addr(f.rec_mutex_owner & ~7ULL);
+    }
   }
   for (const auto& h : raw.holds) {
     if (!have.count(h.tgid)) want.insert(h.tgid);
@@ -128,7 +132,18 @@ model::Lock lock_from_blocker(const hs_task_full& f, const std::unordered_map<__
   if (owner) {
     l.owner_comm = cstr(f.owner_comm, sizeof f.owner_comm);
     l.owner_pid = static_cast<int>(f.owner_pid);
-    if (!by_addr.count(owner)) l.how_found += "; no live task at the owner address";
+    auto it = by_addr.find(owner);
+    if (it == by_addr.end()) {
+      l.how_found += "; no live task at the owner address";
+    } else if (f.last_ran_ns && it->second->start_ns > f.last_ran_ns) {
+      // The task now at that address was forked after this waiter went to sleep: the owner
+      // exited (or was killed) holding the lock and its task_struct was reused.
+      l.owner_stale = true;
+      l.how_found += fmt::format("; owner pointer reused by {} (pid {}), started after the wait began",
+                                 cstr(it->second->comm, sizeof it->second->comm), it->second->pid);
+      l.owner_comm.clear();
+      l.owner_pid = Maybe<int>::unknown("owner exited; its task_struct was reused");
+    }
   }
   return l;
 }
@@ -156,6 +171,8 @@ Recovered recover(const hs_task_full& f, const hs_offsets& off, const std::vecto
   bool mutex_waiters = (f.rec_mutex_owner & 1) != 0;  // MUTEX_FLAG_WAITERS
   if (kind == LockKind::unknown) kind = rwsem_waiters ? LockKind::rwsem : mutex_waiters ? LockKind::mutex : kind;
   if (kind == LockKind::rwsem) {
+    // The waiter record's own type says how the lock is wanted (enum rwsem_waiter_type).
+    r.mode = f.rec_waiter_type == 1 ? LockMode::read : LockMode::write;
     r.blocker = (f.rec_head_a - off.rwsem_wait_list) | (r.mode == LockMode::read ? HS_BLOCKER_RWSEM_READER : HS_BLOCKER_RWSEM_WRITER);
   } else if (kind == LockKind::mutex) {
     r.blocker = (f.rec_head_a - off.mutex_wait_list) | HS_BLOCKER_MUTEX;

@@ -101,6 +101,8 @@ Status recover_waits(RawScan& raw, const std::set<__u32>& pids) {
       f.rec_head_a = r.rec_head_a;
       f.rec_head_b = r.rec_head_b;
       f.rec_mutex_owner = r.rec_mutex_owner;
+      f.rec_record_a = r.rec_record_a;
+      f.rec_waiter_type = r.rec_waiter_type;
       f.lock_owner = r.lock_owner;
       f.lock_count = r.lock_count;
       f.owner_pid = r.owner_pid;
@@ -145,22 +147,29 @@ Status collect_bpf(model::Snapshot& snap, const std::function<const Kallsyms&()>
   if (skel->bss->sb_walk_incomplete)
     snap.notes.push_back("a super_block was being removed during the walk: the list may be incomplete");
 
-  // Pass 2: full records for owners, FUSE daemons and uffd handlers that are not blocked.
-  std::set<__u32> wanted = tasks_to_follow(raw);
-  if (!wanted.empty()) {
-    __u8 one = 1;
-    for (__u32 pid : wanted) bpf_map__update_elem(skel->maps.wanted_pids, &pid, sizeof pid, &one, sizeof one, BPF_ANY);
-    auto pass2 = read_iter(task_link.get());
-    if (!pass2.ok()) return pass2.error();
-    RawScan second;
-    decode_task_records(*pass2, second);
-    merge_full_records(raw, second, wanted);
-  }
   static const Kallsyms kNone;
   const Kallsyms& table = raw.fulls.empty() ? kNone : syms();
-  if (std::set<__u32> need = tasks_to_recover(raw, table); !need.empty()) {
-    if (auto r = recover_waits(raw, need); !r.ok())
-      snap.notes.push_back("waits without a blocker are guessed from stacks: " + r.error().message);
+  // Rounds: recover the locks of D tasks without a blocker, then fetch full records of the
+  // owners, FUSE daemons and uffd holders found so far (which may be blocked themselves).
+  std::set<__u32> recovered;
+  for (int round = 0; round < 3; ++round) {
+    std::set<__u32> need;
+    for (__u32 pid : tasks_to_recover(raw, table)) {
+      if (recovered.insert(pid).second) need.insert(pid);
+    }
+    if (!need.empty()) {
+      if (auto r = recover_waits(raw, need); !r.ok())
+        snap.notes.push_back("waits without a blocker are guessed from stacks: " + r.error().message);
+    }
+    std::set<__u32> wanted = tasks_to_follow(raw);
+    if (wanted.empty()) break;
+    __u8 one = 1;
+    for (__u32 pid : wanted) bpf_map__update_elem(skel->maps.wanted_pids, &pid, sizeof pid, &one, sizeof one, BPF_ANY);
+    auto more = read_iter(task_link.get());
+    if (!more.ok()) return more.error();
+    RawScan next;
+    decode_task_records(*more, next);
+    merge_full_records(raw, next, wanted);
   }
   build_snapshot(raw, table, snap);
   return Unit{};

@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <set>
 
 #include "collect/bpf_scan.h"
 #include "collect/kallsyms.h"
@@ -14,6 +15,9 @@
 #include "collect/proc_parse.h"
 #include "collect/proc_scan.h"
 #include "collect/read_file.h"
+#include "log/kmsg_reader.h"
+#include "log/log_parser.h"
+#include "log/to_snapshot.h"
 
 namespace hangscope::collect {
 
@@ -78,6 +82,28 @@ void add_mount_points(model::Snapshot& snap) {
   }
 }
 
+// Tasks the kernel log says died in an Oops (or BUG, GPF...), for naming dead lock owners; and
+// the log's reports. /dev/kmsg is read without blocking; unreadable is only a note.
+void add_kernel_log(model::Snapshot& snap) {
+  log::LogParser parser;
+  auto st = log::read_kmsg([&](std::string_view line) { parser.feed(line); });
+  if (!st.ok()) {
+    snap.notes.push_back("kernel log not read (dead lock owners are not named): " + st.error().message);
+    return;
+  }
+  parser.finish();
+  model::Snapshot from_log = log::to_snapshot(parser.digest());
+  std::set<int> live;
+  for (const auto& t : snap.tasks) live.insert(t.pid);
+  for (auto& t : from_log.tasks) {
+    if (t.state != model::TaskState::dead || t.death.empty() || live.count(t.pid)) continue;
+    t.task_addr = Maybe<std::uint64_t>::unknown("from the kernel log");
+    t.wait = Maybe<model::Wait>::unknown("died");
+    snap.tasks.push_back(std::move(t));
+  }
+  for (auto& e : from_log.log_events) snap.log_events.push_back(std::move(e));
+}
+
 void add_cgroups(model::Snapshot& snap) {
   for (auto& t : snap.tasks) {
     auto text = read_small_file(fmt::format("/proc/{}/cgroup", t.tgid), 65536);
@@ -124,6 +150,7 @@ Result<model::Snapshot> collect_live(const LiveOptions& options) {
   }
   add_mount_points(snap);
   add_cgroups(snap);
+  add_kernel_log(snap);
   return snap;
 }
 

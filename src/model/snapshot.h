@@ -87,6 +87,8 @@ struct Lock {
   std::string owner_comm;                // last known comm of the owner, "" when unknown
   LockMode owner_mode = LockMode::unknown;
   bool reader_owned = false;             // RWSEM_READER_OWNED: last reader, may be stale
+  bool owner_stale = false;              // owner_task now names a task that started after the
+                                         // wait began: the owner exited, its task_struct reused
   Maybe<std::int64_t> count;             // raw count word
   Confidence confidence = Confidence::guess;
   std::string how_found;                 // "rw_semaphore.owner", "blocker line", "oops in vfs_get_super"

@@ -113,7 +113,8 @@ json snapshot_to_json(const Snapshot& s) {
     j["locks"].push_back({{"addr", maybe(l.addr)}, {"kind", to_string(l.kind)}, {"name", l.name},
                           {"owner_task", maybe(l.owner_task)}, {"owner_pid", maybe(l.owner_pid)},
                           {"owner_comm", l.owner_comm}, {"owner_mode", to_string(l.owner_mode)},
-                          {"reader_owned", l.reader_owned}, {"count", maybe(l.count)},
+                          {"reader_owned", l.reader_owned}, {"owner_stale", l.owner_stale},
+                          {"count", maybe(l.count)},
                           {"confidence", to_string(l.confidence)}, {"how_found", l.how_found}});
   }
   j["super_blocks"] = json::array();
@@ -190,6 +191,7 @@ Result<Snapshot> snapshot_from_json(const json& j) {
       x.owner_comm = l.at("owner_comm");
       x.owner_mode = get_enum(l, "owner_mode", lock_mode_from);
       x.reader_owned = l.at("reader_owned");
+      x.owner_stale = l.value("owner_stale", false);
       x.count = get_maybe<std::int64_t>(l, "count");
       x.confidence = get_enum(l, "confidence", confidence_from);
       x.how_found = l.at("how_found");

@@ -208,3 +208,50 @@ TEST(Analyze, FuseWaitWithUnknownConnectionDoesNotBlameAMissingDaemon) {
 
 }  // namespace
 }  // namespace hangscope::analyze
+
+namespace hangscope::analyze {
+namespace {
+
+using namespace hangscope::testing;
+
+model::Snapshot leaked_by(model::Task owner_state, bool stale) {
+  model::Snapshot s;
+  auto sync = task(118, "sync", model::TaskState::disk_sleep, 0xa118, {"iterate_supers"});
+  sync.wait = blocker_wait(model::LockKind::rwsem, model::LockMode::read, 0x5070);
+  s.tasks = {sync, owner_state};
+  auto l = owned_lock(0x5070, model::LockKind::rwsem, 0xa113, model::LockMode::write);
+  l.owner_stale = stale;
+  s.locks = {l};
+  // What the kernel log says: insmod 113 died in an Oops.
+  auto dead = task(113, "insmod", model::TaskState::dead, 0, {"leak_s_umount_init"});
+  dead.task_addr = Maybe<std::uint64_t>::unknown("log");
+  dead.death = "killed by an Oops at 12.3 s";
+  s.tasks.push_back(dead);
+  return s;
+}
+
+TEST(Analyze, ZombieOwnerHoldsALeakedLock) {
+  auto zombie = task(113, "insmod", model::TaskState::zombie, 0xa113);
+  Findings f = analyze(leaked_by(zombie, false));
+  ASSERT_EQ(f.chains.size(), 1u);
+  ASSERT_EQ(f.chains[0].hops[0].holders.size(), 1u);
+  EXPECT_FALSE(f.chains[0].hops[0].holders[0].alive);
+  EXPECT_EQ(f.chains[0].hops[0].holders[0].pid, 113);
+  EXPECT_EQ(f.chains[0].root.kind, RootKind::dead_owner);
+}
+
+TEST(Analyze, StaleOwnerPointerNamesTheOopsVictimFromTheLog) {
+  auto newer = task(120, "sh", model::TaskState::sleeping, 0xa113);  // reused task_struct
+  Findings f = analyze(leaked_by(newer, true));
+  ASSERT_EQ(f.chains.size(), 1u);
+  const auto& h = f.chains[0].hops[0].holders;
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_FALSE(h[0].alive);
+  EXPECT_EQ(h[0].pid, 113);
+  EXPECT_EQ(h[0].comm, "insmod");
+  EXPECT_EQ(f.chains[0].root.kind, RootKind::dead_owner);
+  EXPECT_EQ(*f.chains[0].root.pid, 113);
+}
+
+}  // namespace
+}  // namespace hangscope::analyze

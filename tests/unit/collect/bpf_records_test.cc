@@ -39,7 +39,7 @@ TEST(BpfRecords, BlockerWaitWithLiveWriterOwner) {
   sync.b.nr_frames = 1;
   sync.stack[0] = 0xffffffff81000010;
   append(bytes, sync);
-  hs_task_brief owner{HS_REC_BRIEF, 20, 20, 0x1, 0, 0, 0, 0, 0xb20, 0, "umount"};
+  hs_task_brief owner{HS_REC_BRIEF, 20, 20, 0x1, 0, 0, 0, 0, 0xb20, 0, 0, "umount"};
   append(bytes, owner);
   bytes += "xyz";  // trailing garbage
 
@@ -111,6 +111,24 @@ TEST(BpfRecords, RecoveredWaiterRecordGivesTheLock) {
   const auto& p = *snap.tasks[1].wait;
   EXPECT_EQ(p.kind, model::LockKind::percpu_rwsem);
   EXPECT_EQ(*p.lock_addr, 0x9000u);
+}
+
+TEST(BpfRecords, OwnerPointerReusedByANewerTaskIsStale) {
+  RawScan raw;
+  auto sync = full(118, "sync", 0x2, 0xa118);
+  sync.blocker = 0x5070 | HS_BLOCKER_RWSEM_READER;
+  sync.lock_owner = 0xa110;  // insmod's old task_struct, now reused by a newer task
+  sync.lock_count = 3;
+  sync.last_ran_ns = 1000;
+  raw.fulls.push_back(sync);
+  raw.briefs.push_back(sync.b);
+  hs_task_brief newer{HS_REC_BRIEF, 120, 120, 0x1, 0, 0, 0, 0, 0xa110, 0, 2000, "sh"};
+  raw.briefs.push_back(newer);
+  model::Snapshot snap;
+  build_snapshot(raw, kSyms, snap);
+  ASSERT_EQ(snap.locks.size(), 1u);
+  EXPECT_TRUE(snap.locks[0].owner_stale);
+  EXPECT_NE(snap.locks[0].how_found.find("reused by sh (pid 120)"), std::string::npos);
 }
 
 TEST(BpfRecords, StatesFromKernelWords) {
