@@ -2,7 +2,7 @@
 # Overhead of `hangscope watch` on a lock-contention storm (bench/watch_bench.cc), against no
 # tracing and against perf's lock tracing, in the same run. Rounds are interleaved
 # (base, hangscope, perf, base, ...) and medians compared.
-#   bench/watch_bench.sh [BUILD_DIR]     env: MODE=fpos|mmap THREADS=4 SECS=4 ROUNDS=3
+#   bench/watch_bench.sh [BUILD_DIR]  env: MODE=fpos|mmap THREADS=4 SECS=4 ROUNDS=3 WORK=200 (fpos)
 # Needs root. Prints ops/s for each setting, loss ratios, and the real contention event rate.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,12 +13,13 @@ mode=${MODE:-fpos}
 threads=${THREADS:-4}
 secs=${SECS:-4}
 rounds=${ROUNDS:-3}
+work=${WORK:-200}
 tmp=$(mktemp -d /tmp/watch_bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 [ "$(id -u)" = 0 ] || { echo "watch_bench: needs root" >&2; exit 2; }
 [ -x "$hs" ] && [ -x "$storm" ] || { echo "watch_bench: build hangscope and bench/watch_bench in $build" >&2; exit 2; }
 
-run_storm() { "$storm" "$threads" "$secs" "$mode" | awk '/ops_per_sec/ {print $2}'; }
+run_storm() { "$storm" "$threads" "$secs" "$mode" "$work" | awk '/ops_per_sec/ {print $2}'; }
 
 # perf: BPF mode (-b) when built with BUILD_BPF_SKEL=1, else `perf lock record` (tracepoints to perf.data).
 perf_mode=none
@@ -58,7 +59,7 @@ for r in $(seq "$rounds"); do
 done
 
 base=$(median <"$tmp/base"); with_hs=$(median <"$tmp/hs")
-echo "storm: $mode, $threads threads, $secs s x $rounds rounds (medians, ops/s)"
+echo "storm: $mode (work $work), $threads threads, $secs s x $rounds rounds (medians, ops/s)"
 echo "  no tracing:          $base   (runs: $(tr '\n' ' ' <"$tmp/base"))"
 echo "  hangscope watch:     $with_hs   (runs: $(tr '\n' ' ' <"$tmp/hs"))"
 awk -v b="$base" -v h="$with_hs" 'BEGIN {printf "  hangscope loss:      %.1f%%\n", 100 * (1 - h / b)}'

@@ -15,6 +15,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 const volatile __u8 trace_spin = 0;     /* also record pure spin-lock contention */
 const volatile __u64 long_wait_ns = 0;  /* waits at least this long are kept in `ended` */
+const volatile __u8 lock_stats_on = 0;  /* per-lock statistics (--top): a hash update per wait */
 
 struct {
   __uint(type, BPF_MAP_TYPE_ARRAY);
@@ -169,7 +170,7 @@ static int on_end(__u64 lock, int ret) {
   if (!w || !w->start_ns || w->pid != pid || w->lock != lock) return 0;
   struct hsw_counters *c = my_counters();
   __u64 now = bpf_ktime_get_ns(), wait_ns = now - w->start_ns;
-  account(c, w, lock, wait_ns);
+  if (lock_stats_on) account(c, w, lock, wait_ns);
   if (long_wait_ns && wait_ns >= long_wait_ns) {
     struct hsw_ended e = {.lock = lock, .start_ns = w->start_ns, .end_ns = now, .ret = ret};
     if (bpf_map_update_elem(&ended, &pid, &e, BPF_ANY)) c->lost_ended++;

@@ -41,6 +41,7 @@ watch_bpf* open_flavour(const TracerOptions& o, bool btf, std::string& err) {
   }
   s->rodata->trace_spin = o.trace_spin ? 1 : 0;
   s->rodata->long_wait_ns = o.long_wait_ns;
+  s->rodata->lock_stats_on = o.lock_stats ? 1 : 0;
   bpf_program__set_autoload(s->progs.hsw_begin_btf, btf);
   bpf_program__set_autoload(s->progs.hsw_end_btf, btf);
   bpf_program__set_autoload(s->progs.hsw_begin_raw, !btf);

@@ -17,6 +17,7 @@ namespace hangscope::watch {
 struct TracerOptions {
   bool trace_spin = false;         ///< also record pure spin-lock contention (high rates)
   std::uint64_t long_wait_ns = 0;  ///< waits at least this long keep their end time
+  bool lock_stats = false;         ///< per-lock statistics (lock_stats()): a hash update per wait
 };
 
 /// lock:contention_begin/end tracing. Not copyable; detaches on destruction.

@@ -246,6 +246,7 @@ int run_watch_loop(const WatchOptions& o) {
   }
   TracerOptions to;
   to.trace_spin = o.spin;
+  to.lock_stats = o.top;
   to.long_wait_ns = static_cast<std::uint64_t>(o.threshold_seconds * 1e9);
   auto tracer = LockTracer::attach(to);
   if (!tracer.ok()) {
