@@ -77,9 +77,9 @@ std::vector<TopRow> top_rows(std::vector<LockStat> stats, const std::vector<Lock
 std::string top_text(const std::vector<TopRow>& rows, const TracerCounters& c, double elapsed) {
   std::string out = fmt::format(
       "contended locks over {:.0f} s: {} contentions, {} lost, {} spin-lock contentions skipped\n"
-      "{:>9} {:>11} {:>10} {:>9}  {:<12} {:<18}  {:<24}  {}\n",
-      elapsed, c.events, c.lost(), c.spins_skipped, "count", "total(ms)", "max(ms)", "avg(us)",
-      "kind", "lock", "last owner", "object");
+      "{:>9} {:>5} {:>11} {:>10} {:>9}  {:<12} {:<18}  {:<24}  {}\n",
+      elapsed, c.events, c.lost(), c.spins_skipped, "count", "now", "total(ms)", "max(ms)",
+      "avg(us)", "kind", "lock", "last owner", "object");
   for (const TopRow& r : rows) {
     const LockStat& s = r.stat;
     std::string owner =

@@ -214,6 +214,13 @@ TEST(Top, NamesSuperBlockInodeAndMmLocks) {
   EXPECT_EQ(j["locks"][1]["avg_ns"], 1000);
   std::string text = top_text(rows, {}, 3);
   EXPECT_NE(text.find("s_writers"), std::string::npos);
+  // Header and rows have the same columns: "object" starts where the row's object does.
+  std::istringstream lines(top_text(live, {}, 3));
+  std::string title, header, row;
+  std::getline(lines, title);
+  std::getline(lines, header);
+  std::getline(lines, row);
+  EXPECT_EQ(header.find("object"), row.find("super_block")) << header << "\n" << row;
 }
 
 }  // namespace
