@@ -75,7 +75,7 @@ static __u64 walk_to_head(__u64 start, long task_off) {
   return w.closed ? w.head : 0;
 }
 
-#define HS_MAX_CANDIDATES 8
+#define HS_MAX_CANDIDATES 16
 
 struct rec_scan_ctx {
   __u64 task;

@@ -230,6 +230,15 @@ void build_snapshot(const RawScan& raw, const Kallsyms& syms, model::Snapshot& s
         how = "waiter record on its kernel stack, verified against the lock's wait list";
       }
     }
+    if (!f.blocker && t.state == model::TaskState::disk_sleep && !rec.blocker && !rec.percpu_lock &&
+        raw.recovery_ran.count(f.b.pid)) {
+      snap.notes.push_back(
+          f.rec_head_a || f.rec_head_b
+              ? fmt::format("pid {}: wait list head {:#x}/{:#x} found, but no lock type matched it "
+                            "(rw_semaphore.count {:#x}, mutex.owner {:#x})",
+                            f.b.pid, f.rec_head_a, f.rec_head_b, f.lock_count, f.rec_mutex_owner)
+              : fmt::format("pid {}: no waiter record found on its kernel stack", f.b.pid));
+    }
     __u64 lock_addr = g.blocker & ~3ULL;
     if (rec.percpu_lock) {
       model::Wait w;

@@ -21,6 +21,7 @@ struct RawScan {
   std::vector<hs_file_hold> holds;
   std::vector<hs_uffd_wait> uffd_waits;
   hs_offsets offsets{};               ///< field offsets for recovered wait-list heads
+  std::set<__u32> recovery_ran;       ///< pids recover.bpf.c looked at
   unsigned dropped = 0;               ///< records the BPF side could not store
   size_t truncated_bytes = 0;         ///< trailing bytes that did not form a record
 };

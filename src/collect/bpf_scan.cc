@@ -95,6 +95,7 @@ Status recover_waits(RawScan& raw, const std::set<__u32>& pids) {
   if (!bytes.ok()) return bytes.error();
   RawScan rec;
   decode_task_records(*bytes, rec);
+  raw.recovery_ran.insert(pids.begin(), pids.end());
   for (const auto& r : rec.fulls) {
     for (auto& f : raw.fulls) {
       if (f.b.pid != r.b.pid || f.b.task_addr != r.b.task_addr) continue;

@@ -85,6 +85,10 @@ def known_gap(gap, out, holder):
         hops = chain.get("hops", [])
         if gap == "no-hop" and why.get("source") == "bpf" and not hops:
             return "the BPF scan gives no hop for a wait outside the knowledge table (regression after cb5ca84)"
+        if gap == "mutex-record" and which == "mutex" and not hops and "no waiter record found" in " ".join(
+                json.loads(read(out, "snap-mutex.json", "{}") or "{}").get("notes", [])):
+            return ("on 6.1 the mutex waiter's record is often not found on its kernel stack "
+                    "(hangscope says so in a note); open bug, see tests/vm/README.md")
         if gap == "live-owner-dead" and hops and any(
                 h.get("pid") == holder and h.get("alive") is False for h in hops[0].get("holders", [])):
             return f"the live holder pid {holder} (state {read(out, 'holder.state').strip()}) is reported dead"
@@ -120,6 +124,9 @@ def main():
         check_wait(out, "mutex", "mutex", None, holder)
         check_wait(out, "rwsem", "rwsem", "read", holder)
     if xfail:
+        if not failures and xfail == "mutex-record":
+            print("ok: the flaky mutex-record gap did not show in this run")
+            return 0
         if not failures:
             print(f"XPASS: every check holds now: remove '--xfail {xfail}' in tests/vm/CMakeLists.txt")
             return 1

@@ -26,7 +26,7 @@ done
 cut -d' ' -f3 /proc/$(cat $out/holder.pid)/stat >$out/holder.state
 for w in mutex rwsem; do
   p=$(cat $out/${w}_waiter.pid)
-  hs why $p --json >$out/why-$w.json 2>$out/why-$w.err
+  hs why $p --json --save $out/snap-$w.json >$out/why-$w.json 2>$out/why-$w.err
   hs why $p >$out/why-$w.txt 2>&1
 done
 exit 0
