@@ -62,17 +62,8 @@ gen "$small" $(( mib / 4 ))
 size=$(stat -c %s "$big")
 cat "$big" > /dev/null
 
-# best CMD...: the best of 3 runs as "CPU_SECONDS WALL_SECONDS" (CPU = user + sys).
-best() {
-  local b_cpu=999999 b_wall=999999
-  for _ in 1 2 3; do
-    local r
-    r=$( { /usr/bin/time -f "%U %S %e" "$@" > "$work/out"; } 2>&1 | tail -1)
-    b_cpu=$(echo "$r $b_cpu" | awk '{c=$1+$2; print (c<$4)?c:$4}')
-    b_wall=$(echo "$r $b_wall" | awk '{print ($3<$4)?$3:$4}')
-  done
-  echo "$b_cpu $b_wall"
-}
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 mbs() { echo "$1 $2" | awk '{t=($2>0.005)?$2:0.005; printf "%.0f", $1/1048576/t}'; }
 rss() { { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null || true; } | tail -1; }
 set +e
