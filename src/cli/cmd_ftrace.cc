@@ -10,6 +10,7 @@
 #include "ftrace/diff.h"
 #include "ftrace/record.h"
 #include "ftrace/stuck.h"
+#include "ftrace/trace_scan.h"
 
 namespace hangscope::cli {
 namespace {
@@ -53,11 +54,15 @@ int run_record(const ftrace::RecordOptions& opts) {
                     : r->timed_out   ? "was still running at the timeout"
                     : r->interrupted ? "was still running when interrupted"
                                      : "stopped";
+  std::string where =
+      r->top_level ? "the top-level tracefs instance " + r->instance + " (its settings restored)"
+                   : "tracefs instance " + r->instance + " (removed)";
   std::fprintf(stderr,
-               "hangscope ftrace record: %s (pid %d) %s; wrote %llu bytes to %s\n"
+               "hangscope ftrace record: %s (pid %d) %s; traced in %s; wrote %llu bytes to %s\n"
                "  next: hangscope ftrace stuck %s\n",
-               opts.command[0].c_str(), r->pid, how.c_str(),
-               static_cast<unsigned long long>(r->bytes), opts.output.c_str(), opts.output.c_str());
+               ftrace::escape_text(opts.command[0]).c_str(), r->pid, how.c_str(),
+               ftrace::escape_text(where).c_str(), static_cast<unsigned long long>(r->bytes),
+               ftrace::escape_text(opts.output).c_str(), ftrace::escape_text(opts.output).c_str());
   return r->exited ? kExitOk : kExitFound;
 }
 
@@ -102,9 +107,16 @@ int run_ftrace(int argc, char** argv) {
   record->add_option("--timeout", ropts.timeout_s, "stop tracing after SECONDS")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 86400.0));
-  record->add_option("--buffer-kb", ropts.buffer_kb, "per-CPU ring buffer size (KiB)");
+  record->add_option("--buffer-kb", ropts.buffer_kb,
+                     "per-CPU ring buffer size (KiB; default: the instance's, at least 2048)");
   record->add_option("--tracer", ropts.tracer, "tracer (function_graph; others only to test)")
       ->capture_default_str();
+  record->add_flag("--top-level", ropts.top_level,
+                   "trace in the top-level tracefs instance (saved and restored) even when a "
+                   "private instance could run the tracer");
+  record->add_flag("--force", ropts.force,
+                   "use the top-level instance even when it looks in use (its settings are "
+                   "restored, its buffer is cleared)");
   record->add_option("CMD", ropts.command, "command to trace (after --)")->required();
 
   try {

@@ -16,7 +16,7 @@ namespace {
 volatile sig_atomic_t g_stop = 0;
 int g_depth = 0;
 struct sigaction g_old_int {
-}, g_old_term{};
+}, g_old_term{}, g_old_hup{};
 void on_stop_signal(int) { g_stop = 1; }
 
 }  // namespace
@@ -29,12 +29,14 @@ StopSignals::StopSignals() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, &g_old_int);
   sigaction(SIGTERM, &sa, &g_old_term);
+  sigaction(SIGHUP, &sa, &g_old_hup);
 }
 
 StopSignals::~StopSignals() {
   if (--g_depth > 0) return;
   sigaction(SIGINT, &g_old_int, nullptr);
   sigaction(SIGTERM, &g_old_term, nullptr);
+  sigaction(SIGHUP, &g_old_hup, nullptr);
 }
 
 bool StopSignals::requested() { return g_stop != 0; }

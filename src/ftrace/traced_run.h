@@ -19,10 +19,12 @@ struct RecordResult {
   bool interrupted = false;  ///< stopped by SIGINT/SIGTERM
   bool still_alive = false;  ///< the command survived SIGKILL (e.g. in D state)
   uint64_t bytes = 0;        ///< bytes written to the output
+  std::string instance;      ///< the tracefs instance directory traced in
+  bool top_level = false;    ///< that was the top-level instance (settings saved and restored)
   std::vector<std::string> notes;
 };
 
-/// While one lives, SIGINT/SIGTERM only set a flag (no SA_RESTART, so waits wake up); the
+/// While one lives, SIGINT/SIGTERM/SIGHUP only set a flag (no SA_RESTART, so waits wake up); the
 /// previous handlers come back when the outermost one is destroyed. Nesting is allowed.
 class StopSignals {
  public:

@@ -15,6 +15,7 @@ namespace {
 
 constexpr const char* kDefaultMount = "/sys/kernel/tracing";
 constexpr const char* kLockFile = "/run/hangscope-ftrace.lock";
+constexpr const char* kLockFileNoRun = "/hangscope-ftrace.lock";
 
 std::string errno_text() { return std::strerror(errno); }
 
@@ -99,11 +100,16 @@ Status append_control(const std::string& path, std::string_view value) {
 Result<TracefsMount> TracefsMount::acquire() {
   if (::geteuid() != 0) return make_error("tracefs: needs root (run as root or with sudo)");
   TracefsMount m;
-  m.lock_fd_ = ::open(kLockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (m.lock_fd_ < 0) return make_error(std::string(kLockFile) + ": " + errno_text());
+  std::string lock_file = kLockFile;
+  m.lock_fd_ = ::open(kLockFile, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (m.lock_fd_ < 0 && errno == ENOENT) {  // no /run (a minimal initramfs): in /
+    lock_file = kLockFileNoRun;
+    m.lock_fd_ = ::open(kLockFileNoRun, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  }
+  if (m.lock_fd_ < 0) return make_error(lock_file + ": " + errno_text());
   for (int tries = 0; ::flock(m.lock_fd_, LOCK_EX | LOCK_NB) != 0; ++tries) {  // bounded: 10 s
     if (errno != EWOULDBLOCK || tries >= 100)
-      return make_error(std::string(kLockFile) + ": another `hangscope ftrace record` holds it");
+      return make_error(lock_file + ": another `hangscope ftrace record` holds it");
     ::usleep(100 * 1000);
   }
   auto info = read_control("/proc/self/mountinfo");

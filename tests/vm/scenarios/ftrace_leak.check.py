@@ -2,9 +2,9 @@
 """Host-side checks of scenario ftrace_leak (issue 7 scenario 4; tests/vm/README.md).
 
 Usage: ftrace_leak.check.py OUT_DIR KVER
-`hangscope ftrace record` either records or fails with a clear error naming function_graph (6.1:
-no function_graph in tracefs instances). On function_graph traces of sync(2) taken before and
-after the s_umount leak, `ftrace diff` finds the first divergence at rwsem_down_read_slowpath
+`hangscope ftrace record -G ksys_sync -- sync` records GOOD (before the leak) and BAD (after it:
+sync blocks, record returns at its --timeout) in the top-level tracefs instance (6.1 has
+function_graph only there) and restores every top-level file it changed. On those traces, `ftrace diff` finds the first divergence at rwsem_down_read_slowpath
 under ksys_sync -> iterate_supers -> down_read (GOOD always returned from down_read there), and
 `ftrace stuck` shows the bad run open in down_read -> rwsem_down_read_slowpath -> ... -> schedule.
 Exit 0 pass, 1 fail, 77 when OUT_DIR does not exist.
@@ -50,14 +50,28 @@ def main():
     print(f"checking ftrace_leak on {kver} ({out})")
     check(read(out, "guest-timeout", None) is None, "the guest scenario finished within its time limit")
     check(read(out, "scenario.rc").strip() == "0", f"guest scenario exit 0 (log {read(out, 'scenario.log')[-300:]!r})")
-    rec_rc, rec_txt = read(out, "record.rc").strip(), read(out, "record.txt")
-    print(f"info ftrace record: exit {rec_rc}: {rec_txt.strip().splitlines()[-1:]}")
-    check(rec_rc == "0" or (rec_rc == "2" and "function_graph" in rec_txt),
-          "ftrace record either records or fails with a clear function_graph error (exit 2)")
+    for run, rc_want, how in (("good", "0", "exited with status 0"),
+                              ("bad", "1", "was still running at the timeout")):
+        rc, txt = read(out, f"record-{run}.rc").strip(), read(out, f"record-{run}.txt")
+        print(f"info ftrace record ({run}): exit {rc}: {txt.strip().splitlines()[-2:]}")
+        check(rc == rc_want and f"sync (pid" in txt and how in txt,
+              f"ftrace record -G ksys_sync -- sync ({run.upper()}): exit {rc_want}, sync {how}")
+        check("traced in the top-level tracefs instance /sys/kernel/tracing (its settings restored)"
+              in txt and "cannot run function_graph in a tracefs instance" in txt,
+              f"... on the top-level instance (6.1: function_graph only there), saying so ({run})")
+    before, after = read(out, "tracefs-before.txt"), read(out, "tracefs-after-good.txt")
+    check(before and before == after,
+          f"tracefs top level restored after the GOOD record (before {before!r}, after {after!r})")
+    before, after = read(out, "tracefs-before-bad.txt"), read(out, "tracefs-after-bad.txt")
+    check(before and before == after,
+          f"... and after the BAD record that timed out (before {before!r}, after {after!r})")
     check(read(out, "insmod.rc").strip() == "137", "insmod died in the Oops (137)")
     check(read(out, "sync.state").strip() == "D", "the traced sync is in D")
     good, bad = read(out, "good.trace"), read(out, "bad.trace")
     check("ksys_sync" in good and "ksys_sync" in bad, "both traces have ksys_sync")
+    for name, text in (("good", good), ("bad", bad)):
+        lost = [l for l in text.splitlines() if "LOST" in l]
+        print(f"info {name}.trace: {len(text.splitlines())} lines, lost-event notes: {lost[:2]}")
 
     diff = load_json(out, "diff.json")
     if diff:

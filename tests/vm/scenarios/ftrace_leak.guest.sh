@@ -1,42 +1,58 @@
 #!/bin/sh
-# Issue 7 scenario 4 (guest side): function_graph traces of sync(2) before and after the leak of a
-# tmpfs s_umount, then `hangscope ftrace diff GOOD BAD` and `hangscope ftrace stuck BAD`.
-# 6.1 runs function_graph only in the top-level tracefs instance, where `hangscope ftrace record`
-# does not go (it uses its own instance): the record attempt is kept for its error message, and
-# the traces are taken by hand. The tracer is enabled once, before the Oops: enabling it again
-# after the Oops gave soft lockups in this guest (README "Known gaps").
+# Issue 7 scenario 4 (guest side): `hangscope ftrace record -G ksys_sync -- sync` before the leak
+# of a tmpfs s_umount (GOOD) and after it (BAD: sync blocks; record returns after --timeout with
+# the stuck run's trace), then `hangscope ftrace diff GOOD BAD` and `hangscope ftrace stuck BAD`.
+# 6.1 runs function_graph only in the top-level tracefs instance: record falls back to it and
+# restores its settings; tracefs-*.txt keep the top-level state before and after each record.
+# Progress goes to the kernel log too (/dev/kmsg), so that a guest that stalls shows how far it got.
+# Diagnostic variant (hs.variant=twice, not in ctest): two GOOD records, no leak.
 set -u
 out=/out
 T=/sys/kernel/tracing
 hs() { echo "+ hangscope $*" >&2; /bin/hangscope "$@"; }
+mark() { echo "<4>hs-ftrace: $* (uptime $(cut -d' ' -f1 /proc/uptime))" >/dev/kmsg; }
+state() {  # state FILE: the top-level files record changes
+  for f in current_tracer tracing_on set_ftrace_pid set_graph_function buffer_size_kb \
+    options/function-fork options/funcgraph-proc options/funcgraph-abstime options/funcgraph-tail; do
+    printf '%s=%s\n' "$f" "$(tr '\n' ' ' <$T/$f | sed 's/ $//')"
+  done >"$1"
+  ls $T/instances >>"$1"
+}
+variant=default
+for arg in $(cat /proc/cmdline); do
+  case "$arg" in hs.variant=*) variant="${arg#hs.variant=}" ;; esac
+done
+echo $variant >$out/variant
 
 mkdir -p /mnt/leak && mount -t tmpfs -o size=4m leak /mnt/leak || exit 10
+state $out/tracefs-before.txt
 
-hs ftrace record -G ksys_sync --timeout 20 -o $out/record.trace -- sync >$out/record.txt 2>&1
-echo $? >$out/record.rc
+mark "record GOOD"
+hs ftrace record -G ksys_sync --timeout 30 -o $out/good.trace -- sync >$out/record-good.txt 2>&1
+echo $? >$out/record-good.rc
+state $out/tracefs-after-good.txt
+mark "record GOOD done (rc $(cat $out/record-good.rc))"
 
-echo ksys_sync >$T/set_graph_function || exit 11
-echo 2048 >$T/buffer_size_kb
-echo function_graph >$T/current_tracer || exit 12
-echo >$T/trace
-echo 1 >$T/tracing_on
-sync
-echo 0 >$T/tracing_on
-cat $T/trace >$out/good.trace
-echo >$T/trace
+if [ $variant = twice ]; then  # the tracer enabled a second time, no leak
+  hs ftrace record -G ksys_sync --timeout 30 -o $out/good2.trace -- sync >$out/record-good2.txt 2>&1
+  echo $? >$out/record-good2.rc
+  mark "record GOOD 2 done (rc $(cat $out/record-good2.rc))"
+fi
 
 insmod /leak_s_umount.ko path=/mnt/leak
 echo $? >$out/insmod.rc
-echo 1 >$T/tracing_on
-sync &
-sync_pid=$!
-echo $sync_pid >$out/sync.pid
-i=0
-while [ "$(cut -d' ' -f3 /proc/$sync_pid/stat)" != D ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-sleep 0.5
-echo 0 >$T/tracing_on
-cat $T/trace >$out/bad.trace
-cut -d' ' -f3 /proc/$sync_pid/stat >$out/sync.state
+mark "leak done (insmod rc $(cat $out/insmod.rc))"
+
+state $out/tracefs-before-bad.txt
+mark "record BAD"
+hs ftrace record -G ksys_sync --timeout 8 -o $out/bad.trace -- sync >$out/record-bad.txt 2>&1
+echo $? >$out/record-bad.rc
+state $out/tracefs-after-bad.txt
+mark "record BAD done (rc $(cat $out/record-bad.rc))"
+sync_pid=$(sed -n 's/.*: sync (pid \([0-9]*\)).*/\1/p' $out/record-bad.txt | head -1)
+echo "$sync_pid" >$out/sync.pid
+[ -n "$sync_pid" ] && cut -d' ' -f3 /proc/$sync_pid/stat >$out/sync.state
+[ -n "$sync_pid" ] && cat /proc/$sync_pid/stack >$out/sync.stack 2>&1
 
 hs ftrace diff $out/good.trace $out/bad.trace --json >$out/diff.json 2>$out/diff.err
 echo $? >$out/diff.rc
@@ -44,4 +60,5 @@ hs ftrace diff $out/good.trace $out/bad.trace >$out/diff.txt 2>&1
 hs ftrace stuck $out/bad.trace --json >$out/stuck.json 2>$out/stuck.err
 echo $? >$out/stuck.rc
 hs ftrace stuck $out/bad.trace >$out/stuck.txt 2>&1
+mark "scenario done"
 exit 0
