@@ -2,7 +2,8 @@
 # Throughput of `hangscope ftrace stuck` (and `ftrace diff`) against `wc -l` on the same
 # generated >= 256 MiB function_graph trace (tracefs format: abs time, CPU, TASK-PID, durations,
 # interrupts, 2 tasks, depth up to 12), all timed in this run (best of 3, warm page cache).
-# Also shows that max RSS does not grow with the input (64 MiB vs full size).
+# Also shows that max RSS does not grow with the input (64 MiB vs full size), and what `diff`
+# keeps for a worst-case GOOD whose every call path is new (bounded by ContextTree::kMaxNodes).
 # Usage: bench/ftrace_bench.sh [BUILD_DIR] [MiB]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,6 +56,22 @@ with open(out, "w") as f:
             line("sync-2201", 4, "schedule() {"))
 PY
 }
+gen_diverse() {  # gen_diverse OUT MIB: every call path new (unique names), as a worst case for diff
+  python3 - "$1" "$2" <<'PY'
+import sys
+out, mib = sys.argv[1], int(sys.argv[2])
+want = mib * 1024 * 1024
+with open(out, "w") as f:
+    f.write("# tracer: function_graph\n#\n")
+    n = i = 0
+    while n < want:
+        s = (f" 1)               |  ksys_sync() {{\n 1)               |    iter_{i}() {{\n"
+             f" 1)   0.100 us    |      leaf_{i}_a();\n 1)   0.100 us    |      leaf_{i}_b();\n"
+             f" 1)   1.000 us    |    }}\n 1)   2.000 us    |  }}\n")
+        f.write(s); n += len(s); i += 1
+    f.write(" 1)               |  ksys_sync() {\n 1)               |    down_read() {\n")
+PY
+}
 big=$work/big.txt
 small=$work/small.txt
 gen "$big" "$mib"
@@ -83,3 +100,9 @@ r_small=$(rss "$bin" ftrace stuck "$small")
 r_big=$(rss "$bin" ftrace stuck "$big")
 r_diff=$(rss "$bin" ftrace diff "$big" "$big")
 echo "max RSS: stuck $(( mib / 4 )) MiB -> ${r_small} KiB, stuck ${mib} MiB -> ${r_big} KiB, diff ${mib} MiB x2 -> ${r_diff} KiB"
+div_small=$work/div-small.txt div_big=$work/div-big.txt
+gen_diverse "$div_small" $(( mib / 4 ))
+gen_diverse "$div_big" "$mib"
+r_div_small=$(rss "$bin" ftrace diff "$div_small" "$div_small")
+r_div_big=$(rss "$bin" ftrace diff "$div_big" "$div_big")
+echo "max RSS, diff with every call path new: $(( mib / 4 )) MiB -> ${r_div_small} KiB, ${mib} MiB -> ${r_div_big} KiB"

@@ -26,18 +26,20 @@ uint32_t ContextTree::child(uint32_t parent, std::string_view func) const {
 uint32_t ContextTree::add(uint32_t parent, std::string_view func) {
   if (parent == kNone) return kNone;
   uint32_t name = name_id(func);
+  if (name != kNone) {
+    auto it = children_.find(static_cast<uint64_t>(parent) << 32 | name);
+    if (it != children_.end()) return it->second;
+  }
+  if (nodes_.size() >= kMaxNodes) {  // full: no new node, and no new name either
+    full_ = true;
+    return kNone;
+  }
   if (name == kNone) {
     name = static_cast<uint32_t>(names_.size());
     names_.emplace_back(func);
     name_index_.emplace(std::string(func), name);
   }
   uint64_t key = static_cast<uint64_t>(parent) << 32 | name;
-  auto it = children_.find(key);
-  if (it != children_.end()) return it->second;
-  if (nodes_.size() >= kMaxNodes) {
-    full_ = true;
-    return kNone;
-  }
   uint32_t id = static_cast<uint32_t>(nodes_.size());
   Node n;
   n.parent = parent;

@@ -75,6 +75,7 @@ void BadWalker::on_step(const Step& s) {
       if (s.kind == StepKind::kLeaf) break;
       if (stack_.size() <= d) stack_.resize(d + 1);
       BadFrame& f = stack_[d];
+      if (!cand.empty() && occurrences_.size() <= cand.front()) occurrences_.resize(tree_.size());
       f.occurrence = cand.empty() ? 0 : ++occurrences_[cand.front()];
       f.cand = std::move(cand);
       f.children = 0;

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <deque>
-#include <unordered_map>
 
 #include "ftrace/context_tree.h"
 #include "ftrace/diff.h"
@@ -46,7 +45,7 @@ class BadWalker : public StepSink {
   BadFrame root_{{ContextTree::kRoot}, 0, 1, ""};
   std::vector<BadFrame> stack_;
   size_t open_ = 0;
-  std::unordered_map<uint32_t, uint64_t> occurrences_;
+  std::vector<uint64_t> occurrences_;  ///< per GOOD node: BAD calls resolved to it (lazy)
   std::deque<Step> ring_;
   std::vector<Divergence> divergences_;
   uint64_t total_ = 0;
