@@ -25,6 +25,11 @@ done
 echo $variant >$out/variant
 
 mkdir -p /mnt/leak && mount -t tmpfs -o size=4m leak /mnt/leak || exit 10
+# Under TCG, switching function_graph on (live patching of every traceable call site) with two
+# vCPUs stalled the guest in some runs (soft lockups, RCU stalls), at the first or the second
+# switch, leak or not. With the second CPU offline there is no cross-CPU code patching.
+for c in /sys/devices/system/cpu/cpu[1-9]*/online; do [ -e "$c" ] && echo 0 >"$c"; done
+cat /sys/devices/system/cpu/online >$out/cpus-online.txt
 state $out/tracefs-before.txt
 
 mark "record GOOD"
