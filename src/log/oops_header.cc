@@ -7,6 +7,8 @@
 #include <iterator>
 #include <vector>
 
+#include "log/literal_scan.h"
+
 namespace hangscope::log {
 
 namespace {
@@ -86,6 +88,17 @@ struct Needles {
   }
 };
 const Needles kNeedles;
+
+// Every literal above, for the SIMD prefilter that keeps ordinary lines off the loop below.
+const LiteralScanner& literal_scanner() {
+  static const LiteralScanner scanner = [] {
+    std::vector<std::string_view> all;
+    for (const Header& h : kHeaders) all.push_back(h.text);
+    for (std::string_view m : kInfoMessages) all.push_back(m);
+    return LiteralScanner(all);
+  }();
+  return scanner;
+}
 
 bool contains(std::string_view s, std::string_view what) {
   return s.find(what) != std::string_view::npos;
@@ -209,12 +222,14 @@ bool is_plain_frame(std::string_view t) {
 
 LineScan scan_line(std::string_view text) {
   LineScan out;
-  std::size_t n = text.size();
-  if (n < 4 || is_plain_frame(text)) return out;
+  if (text.size() < 4) return out;
+  const LiteralScanner& scanner = literal_scanner();
+  std::size_t i = scanner.find(text, 0);
+  if (i == LiteralScanner::npos || is_plain_frame(text)) return out;
   const char* p = text.data();
   constexpr std::size_t kNone = SIZE_MAX;
   std::size_t best = kNone;  // lowest kHeaders index found
-  for (std::size_t i = 0; i + 4 <= n; ++i) {
+  for (; i != LiteralScanner::npos; i = scanner.find(text, i + 1)) {
     std::uint32_t w = load32(p + i);
     if (!kNeedles.bloom[bloom_slot(w)]) [[likely]]
       continue;

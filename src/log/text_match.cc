@@ -1,5 +1,7 @@
 #include "log/text_match.h"
 
+#include "log/literal_scan.h"
+
 namespace hangscope::log {
 
 bool match_func(std::string_view s, std::size_t& pos, std::string_view& name) {
@@ -140,6 +142,15 @@ bool is_call_trace_line(std::string_view l) {
   return contains(l, "Call Trace:") || contains(l, "Call trace:") || contains(l, "Backtrace:");
 }
 
+namespace {
+// Four-byte heads of every key below: a line holding none of them starts no stack.
+const LiteralScanner& stack_start_scanner() {
+  static const std::string_view kHeads[] = {"Call", "Allo", "Free", "Back", "Unin", " bac", "stat"};
+  static const LiteralScanner scanner(kHeads);
+  return scanner;
+}
+}  // namespace
+
 bool is_stack_start(std::string_view l) {
   if (!l.empty() && l[0] == ' ') {  // indented: frames, except kmemleak's "  backtrace:"
     std::size_t i = l.find_first_not_of(' ');
@@ -147,6 +158,7 @@ bool is_stack_start(std::string_view l) {
     std::string_view r = l.substr(i);
     if (!r.starts_with("backtrace") && !r.starts_with("Call ")) return false;
   }
+  if (stack_start_scanner().find(l, 0) == LiteralScanner::npos) return false;
   for (std::size_t c = l.find('C'); c != std::string_view::npos; c = l.find('C', c + 1)) {
     std::string_view r = l.substr(c);
     if (r.starts_with("Call Trace") || r.starts_with("Call trace")) return true;
@@ -179,36 +191,57 @@ bool is_stack_start(std::string_view l) {
   return contains(l, "status: ") && contains(l, " badaddr: ") && contains(l, " cause: ");
 }
 
-SkipList::SkipList(std::initializer_list<std::string_view> extra, bool with_common) {
-  auto add = [this](std::string_view p) {
-    bool pre = p.starts_with('^'), suf = p.ends_with('$');
-    if (pre) p.remove_prefix(1);
-    if (suf) p.remove_suffix(1);
-    if (pre && suf)
-      exact_.push_back(p);
-    else if (pre)
-      prefix_.push_back(p);
-    else if (suf)
-      suffix_.push_back(p);
-    else
-      substr_.push_back(p);
-  };
-  if (with_common)
-    for (std::string_view p : common_skip_patterns()) add(p);
-  for (std::string_view p : extra) add(p);
+void SkipList::Patterns::add(std::string_view p) {
+  bool pre = p.starts_with('^'), suf = p.ends_with('$');
+  if (pre) p.remove_prefix(1);
+  if (suf) p.remove_suffix(1);
+  if (pre && suf)
+    exact.push_back(p);
+  else if (pre)
+    prefix.push_back(p);
+  else if (suf)
+    suffix.push_back(p);
+  else
+    substr.push_back(p);
+}
+
+bool SkipList::Patterns::matches(std::string_view f) const {
+  for (std::string_view p : exact)
+    if (f == p) return true;
+  for (std::string_view p : prefix)
+    if (f.starts_with(p)) return true;
+  for (std::string_view p : suffix)
+    if (f.ends_with(p)) return true;
+  for (std::string_view p : substr)
+    if (contains(f, p)) return true;
+  return false;
+}
+
+namespace {
+
+// The common patterns and their memo, shared by every SkipList.
+bool common_skips(std::string_view f) {
+  static const SkipList::Patterns common = [] {
+    SkipList::Patterns p;
+    for (std::string_view c : common_skip_patterns()) p.add(c);
+    return p;
+  }();
+  static SkipList::Memo memo(16384);
+  return memo.get(f, [](std::string_view n) { return common.matches(n); });
+}
+
+}  // namespace
+
+SkipList::SkipList(std::initializer_list<std::string_view> extra, bool with_common)
+    : with_common_(with_common) {
+  for (std::string_view p : extra) own_.add(p);
 }
 
 bool SkipList::skips(std::string_view f) const {
-  auto it = cache_.find(f);
-  if (it != cache_.end()) return it->second;
-  bool r = false;
-  for (std::string_view p : exact_) r = r || f == p;
-  for (std::string_view p : prefix_) r = r || f.starts_with(p);
-  for (std::string_view p : suffix_) r = r || f.ends_with(p);
-  for (std::size_t i = 0; !r && i < substr_.size(); ++i) r = contains(f, substr_[i]);
-  if (cache_.size() > 65536) cache_.clear();
-  cache_.emplace(std::string(f), r);
-  return r;
+  if (own_.size() == 0) return with_common_ && common_skips(f);
+  return memo_.get(f, [this](std::string_view n) {
+    return (with_common_ && common_skips(n)) || own_.matches(n);
+  });
 }
 
 std::string_view strip_syscall_prefix(std::string_view frame) {

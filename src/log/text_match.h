@@ -6,7 +6,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace hangscope::log {
@@ -50,7 +49,8 @@ bool is_stack_start(std::string_view line);
 bool is_call_trace_line(std::string_view line);
 
 /// A function-name filter in a tiny pattern language: "x" (substring), "^x" (prefix), "x$"
-/// (suffix), "^x$" (exact). Results are memoised per name (bounded cache; not thread-safe).
+/// (suffix), "^x$" (exact). The common patterns' results are memoised per name in one memo
+/// shared by every list, each list's full results in its own (bounded; not thread-safe).
 class SkipList {
  public:
   /// `extra` patterns (string literals) plus, when `with_common`, common_skip_patterns().
@@ -58,14 +58,54 @@ class SkipList {
   /// True when `func` matches any pattern.
   bool skips(std::string_view func) const;
 
- private:
-  std::vector<std::string_view> substr_, prefix_, suffix_, exact_;
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  /// Patterns of one kind each, matched without a cache.
+  struct Patterns {
+    std::vector<std::string_view> substr, prefix, suffix, exact;
+    void add(std::string_view pattern);
+    std::size_t size() const {
+      return substr.size() + prefix.size() + suffix.size() + exact.size();
+    }
+    bool matches(std::string_view func) const;
   };
-  mutable std::unordered_map<std::string, bool, Hash, std::equal_to<>> cache_;
+  /// A direct-mapped memo of name -> result (bounded: `slots` names; allocated on first use).
+  class Memo {
+   public:
+    explicit Memo(std::size_t slots) : slots_(slots) {}
+    /// The memoised result of `compute(func)`.
+    template <typename F>
+    bool get(std::string_view func, F compute);
+
+   private:
+    struct Slot {
+      std::uint64_t hash = 0;
+      std::string name;
+      bool used = false;
+      bool result = false;
+    };
+    std::size_t slots_;  // a power of two
+    std::vector<Slot> table_;
+  };
+
+ private:
+  bool with_common_;
+  Patterns own_;
+  mutable Memo memo_{1024};
 };
+
+template <typename F>
+bool SkipList::Memo::get(std::string_view f, F compute) {
+  // FNV-1a: function names are short, and the slot index needs no division.
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : f) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+  if (table_.empty()) table_.resize(slots_);
+  Slot& slot = table_[(h >> 32) & (slots_ - 1)];
+  if (slot.used && slot.hash == h && slot.name == f) return slot.result;
+  slot.used = true;
+  slot.hash = h;
+  slot.name.assign(f);
+  slot.result = compute(f);
+  return slot.result;
+}
 
 /// The common skip patterns (syzkaller's stackParams.skipPatterns, expanded to simple forms).
 std::span<const std::string_view> common_skip_patterns();
