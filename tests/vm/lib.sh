@@ -97,8 +97,11 @@ vm_build_module() {
 
 # vm_build_initramfs OUT KROOT KVER HANGSCOPE INIT SCENARIO EXTRA...: an uncompressed newc cpio
 # with busybox, /init, hangscope (debug info stripped) with its shared libraries and loader, the
-# virtio modules in dependency order, the scenario as /scenario.sh and EXTRA files in / (with the
-# shared libraries of any dynamic executable among them).
+# virtio modules in dependency order, the scenario as /scenario.sh and EXTRA files (with the
+# shared libraries of any dynamic executable among them). An EXTRA is SRC (copied to /basename)
+# or SRC=DEST (copied to the absolute guest path DEST). Modules named in the array
+# vm_extra_modules (besides fuse) are copied to /lib/modules with their dependencies, not loaded:
+# /lib/modules/NAME.order lists the files to insmod for NAME, in order (empty when built in).
 vm_build_initramfs() {
   local out=$1 kroot=$2 kver=$3 hs=$4 init=$5 scenario=$6
   shift 6
@@ -111,7 +114,9 @@ vm_build_initramfs() {
   cp "$scenario" "$stage/scenario.sh"
   strip --strip-debug -o "$stage/bin/hangscope" "$hs" || vm_fail "strip $hs"
   local lib exe
-  for exe in "$hs" "$@"; do
+  local entry
+  for entry in "$hs" "$@"; do
+    exe=${entry%%=*}
     ldd "$exe" >/dev/null 2>&1 || continue  # static binaries, modules, data
     for lib in $(ldd "$exe" | grep -o '/[^ ]*'); do
       mkdir -p "$stage$(dirname "$lib")"
@@ -126,11 +131,23 @@ vm_build_initramfs() {
     basename "$m" >>"$stage/lib/modules/load-order"
   done
   # Modules a scenario may load itself (not at boot): fuse (its BTF then describes struct fuse_dev).
-  for m in $(modprobe -d "$kroot" -S "$kver" --show-depends fuse 2>/dev/null |
-             awk '$1 == "insmod" {print $2}'); do
-    cp "$m" "$stage/lib/modules/"
+  local name deps
+  for name in fuse ${vm_extra_modules[@]+"${vm_extra_modules[@]}"}; do
+    deps=$(modprobe -d "$kroot" -S "$kver" --show-depends "$name" 2>&1) ||
+      vm_fail "module $name of kernel $kver: $deps"
+    : >"$stage/lib/modules/$name.order"
+    for m in $(awk '$1 == "insmod" {print $2}' <<<"$deps"); do
+      cp "$m" "$stage/lib/modules/"
+      basename "$m" >>"$stage/lib/modules/$name.order"
+    done
   done
-  for a in "$@"; do cp "$a" "$stage/"; done
+  local src dest
+  for entry in "$@"; do
+    src=${entry%%=*} dest=/$(basename "${entry%%=*}")
+    [[ $entry == *=* ]] && dest=${entry#*=}
+    mkdir -p "$stage$(dirname "$dest")"
+    cp "$src" "$stage$dest" || vm_fail "cannot copy $src into the initramfs"
+  done
   (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet >"$out") ||
     vm_fail "cpio of $stage"
   rm -rf "$stage"

@@ -28,6 +28,28 @@ check=$here/scenarios/$base.check.py
 [[ $(uname -m) == x86_64 ]] || vm_skip "host is $(uname -m), the suite boots x86_64 guests"
 vm_need_tools
 
+# A scenario's own guest files and modules: scenarios/NAME.extra, one per line (README "Adding").
+#   module NAME        kernel module NAME (+ dependencies) into /lib/modules, with NAME.order
+#   file SRC DEST      host file SRC at guest path DEST (skip when the host lacks it)
+#   build PATH DEST    build product PATH (relative to hangscope's build dir) at DEST
+extras=() vm_extra_modules=()
+build_dir=$(cd "$(dirname "$hs")" && pwd)
+if [[ -f $here/scenarios/$base.extra ]]; then
+  while read -r kind a b; do
+    case $kind in
+      '' | '#'*) ;;
+      module) vm_extra_modules+=("$a") ;;
+      file)
+        [[ -e $a ]] || vm_skip "scenario $base needs $a on the host (scripts/install-deps.sh installs it)"
+        extras+=("$a=$b") ;;
+      build)
+        [[ -x $build_dir/$a ]] || vm_fail "scenario $base needs $build_dir/$a: ninja -C $build_dir $(basename "$a")"
+        extras+=("$build_dir/$a=$b") ;;
+      *) vm_fail "scenarios/$base.extra: bad line '$kind $a $b'" ;;
+    esac
+  done <"$here/scenarios/$base.extra"
+fi
+
 t0=$(date +%s.%N)
 mkdir -p "$work"
 cache=$(vm_cache_dir "$work")
@@ -39,7 +61,8 @@ t_fetch=$(date +%s.%N)
 vm_build_module "$kroot" "$kver" "$here/module" "$work/module-$kver"
 mkdir -p "$run"
 vm_build_initramfs "$run/initrd.cpio" "$kroot" "$kver" "$hs" "$here/init.sh" "$guest" \
-  "$work/module-$kver/leak_s_umount.ko" "$work/module-$kver/hs_locks.ko" ${HANGSCOPE_VM_EXTRA:-}
+  "$work/module-$kver/leak_s_umount.ko" "$work/module-$kver/hs_locks.ko" \
+  ${extras[@]+"${extras[@]}"} ${HANGSCOPE_VM_EXTRA:-}
 truncate -s 32M "$run/results.img"
 t_build=$(date +%s.%N)
 
