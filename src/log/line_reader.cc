@@ -7,6 +7,10 @@
 #include <cerrno>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace hangscope::log {
 
 LineReader::LineReader(int fd, bool owns_fd, std::size_t buffer_bytes, std::size_t max_line_bytes)
@@ -35,7 +39,8 @@ Result<std::unique_ptr<LineReader>> LineReader::open(const std::string& path) {
 
 bool LineReader::fill() {
   if (eof_) return false;
-  if (begin_ > 0) {  // compact: move the partial line to the front
+  nl_valid_ = false;  // the buffer moves
+  if (begin_ > 0) {   // compact: move the partial line to the front
     std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
@@ -59,6 +64,46 @@ bool LineReader::fill() {
   }
 }
 
+namespace {
+
+#if defined(__SSE2__)
+// Bit i set when p[i] == '\n', for the 64 bytes at p.
+std::uint64_t newline_mask64(const char* p) {
+  const __m128i nl = _mm_set1_epi8('\n');
+  std::uint64_t m = 0;
+  for (int k = 0; k < 4; ++k) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    m |= static_cast<std::uint64_t>(
+             static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl))))
+         << (16 * k);
+  }
+  return m;
+}
+#endif
+
+}  // namespace
+
+std::size_t LineReader::find_newline(std::size_t from) {
+  const char* base = buf_.get();
+#if defined(__SSE2__)
+  // Lines are short: one 64-byte mask serves several lines (no call per line).
+  while (from < end_) {
+    if (!nl_valid_ || from < nl_block_ || from >= nl_block_ + 64) {
+      if (end_ - from < 64) break;
+      nl_block_ = from;
+      nl_mask_ = newline_mask64(base + from);
+      nl_valid_ = true;
+    }
+    std::uint64_t m = nl_mask_ & (~std::uint64_t{0} << (from - nl_block_));
+    if (m) return nl_block_ + static_cast<std::size_t>(__builtin_ctzll(m));
+    from = nl_block_ + 64;
+  }
+#endif
+  if (from >= end_) return kNoNewline;
+  const void* nl = std::memchr(base + from, '\n', end_ - from);
+  return nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - base) : kNoNewline;
+}
+
 bool LineReader::next(std::string_view& line) {
   for (;;) {
     char* base = buf_.get();
@@ -73,11 +118,12 @@ bool LineReader::next(std::string_view& line) {
         continue;
       }
     }
-    void* nl = std::memchr(base + begin_, '\n', end_ - begin_);
+    std::size_t nl_at = find_newline(begin_);
+    bool nl = nl_at != kNoNewline;
     std::size_t len;
     std::size_t next_begin;
     if (nl) {
-      len = static_cast<std::size_t>(static_cast<char*>(nl) - base) - begin_;
+      len = nl_at - begin_;
       next_begin = begin_ + len + 1;
     } else if (end_ - begin_ >= max_line_) {
       len = end_ - begin_;  // an over-long line without its end in the buffer

@@ -46,6 +46,8 @@ class LineReader {
 
  private:
   bool fill();  // reads more data; false at EOF or error
+  static constexpr std::size_t kNoNewline = static_cast<std::size_t>(-1);
+  std::size_t find_newline(std::size_t from);  // offset of the next '\n' in the buffer
 
   int fd_;
   bool owns_fd_;
@@ -60,6 +62,9 @@ class LineReader {
   std::uint64_t lines_ = 0;
   std::uint64_t bytes_read_ = 0;
   std::string error_;
+  bool nl_valid_ = false;  // nl_mask_ describes buf_[nl_block_, nl_block_ + 64)
+  std::size_t nl_block_ = 0;
+  std::uint64_t nl_mask_ = 0;  // bit i: buf_[nl_block_ + i] == '\n'
 };
 
 }  // namespace hangscope::log

@@ -12,7 +12,8 @@ void LogParser::feed(std::string_view raw, bool truncated) {
   ++line_no_;
   ++digest_.lines;
   if (truncated) ++digest_.truncated_lines;
-  LogLine line = strip_prefix(raw);
+  // Titles never read a timestamp (report_title): skip converting them.
+  LogLine line = strip_prefix(raw, !opts_.titles_only);
   LineScan scan = scan_line(line.text);
   splitter_.feed(line, scan, line_no_);
   if (!opts_.titles_only) tasks_.feed(line, digest_);

@@ -77,7 +77,11 @@ std::size_t parse_syslog_header(std::string_view s, bool& is_header) {
 
 }  // namespace
 
-bool parse_printk_timestamp(std::string_view s, double& seconds, std::size_t& consumed) {
+namespace {
+
+// parse_printk_timestamp; `seconds` is only computed when `compute` (the division is most of
+// the cost of a line's prefix).
+bool parse_timestamp(std::string_view s, double& seconds, std::size_t& consumed, bool compute) {
   if (s.size() < 4 || s[0] != '[') return false;
   std::size_t i = 1;
   while (i < s.size() && s[i] == ' ') ++i;
@@ -100,12 +104,20 @@ bool parse_printk_timestamp(std::string_view s, double& seconds, std::size_t& co
     ++fdigits;
   }
   if (fdigits == 0 || i >= s.size() || s[i] != ']') return false;
-  seconds = static_cast<double>(whole) + static_cast<double>(frac) / static_cast<double>(scale);
+  seconds =
+      compute ? static_cast<double>(whole) + static_cast<double>(frac) / static_cast<double>(scale)
+              : 0;
   consumed = i + 1;
   return true;
 }
 
-LogLine strip_prefix(std::string_view raw) {
+}  // namespace
+
+bool parse_printk_timestamp(std::string_view s, double& seconds, std::size_t& consumed) {
+  return parse_timestamp(s, seconds, consumed, true);
+}
+
+LogLine strip_prefix(std::string_view raw, bool want_timestamp) {
   LogLine out;
   std::string_view s = raw;
   // syzbot: "** 12 printk messages dropped ** [  12.3] ..."
@@ -135,7 +147,7 @@ LogLine strip_prefix(std::string_view raw) {
   std::size_t n = 0;
   if (!s.empty() && s[0] == '[') {
     double ts = 0;
-    if (parse_printk_timestamp(s, ts, n)) {
+    if (parse_timestamp(s, ts, n, want_timestamp)) {
       out.timestamp = ts;
       out.context.kind = ContextKind::console;
       s.remove_prefix(n);
@@ -160,7 +172,7 @@ LogLine strip_prefix(std::string_view raw) {
     if (l != std::string_view::npos) {
       double ts = 0;
       std::string_view t = s.substr(l + 8);
-      if (parse_printk_timestamp(t, ts, n)) {
+      if (parse_timestamp(t, ts, n, want_timestamp)) {
         out.timestamp = ts;
         out.context.kind = ContextKind::console;
         s = t.substr(n);

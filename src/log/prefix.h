@@ -35,7 +35,9 @@ struct LogLine {
 /// "[Mon Nov 25 15:12:12 2026]" (dmesg -T), "Nov 25 15:12:12[.123456] host kernel: "
 /// (journalctl -k, syslog, kern.log), "2026-11-25T15:12:12[.123][+00:00] host kernel: ",
 /// "** 3 printk messages dropped ** " and "... login: " before a timestamp (syzbot consoles).
-LogLine strip_prefix(std::string_view raw);
+/// Without `want_timestamp` a printk timestamp is recognised but not converted: `timestamp`
+/// is then 0 when present (cheaper; for callers that never read it).
+LogLine strip_prefix(std::string_view raw, bool want_timestamp = true);
 
 /// Parses a printk timestamp "[ 12.345678]" at the start of `s`; on success sets `seconds` and
 /// `consumed` (bytes including the brackets). Returns false otherwise.
