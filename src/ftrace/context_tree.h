@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "ftrace/call_steps.h"
@@ -35,24 +34,30 @@ class ContextTree {
   uint32_t add(uint32_t parent, std::string_view func);
   const Node& node(uint32_t id) const { return nodes_[id]; }
   Node& node(uint32_t id) { return nodes_[id]; }
-  std::string_view name(uint32_t id) const { return names_[nodes_[id].name]; }
+  /// The function name of node `id`; valid until the next add().
+  std::string_view name(uint32_t id) const { return name_text(nodes_[id].name); }
   size_t size() const { return nodes_.size(); }
   bool full() const { return full_; }
   /// Names of the children of `id`, most entered first, at most `max`.
   std::vector<std::string> child_names(uint32_t id, size_t max) const;
-  /// Every node at `depth`.
-  std::vector<uint32_t> at_depth(int depth) const;
+  /// Bytes held by the tree's tables (for benchmarks and tests).
+  size_t memory_bytes() const;
 
  private:
-  struct NameHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
+  // Memory per node: the Node, a 4-byte slot in an open-addressing table (load <= 1/2) keyed by
+  // (parent, name), and for each distinct name its bytes in one arena plus 8 bytes of index.
   uint32_t name_id(std::string_view func) const;
+  std::string_view name_text(uint32_t id) const {
+    return std::string_view(arena_).substr(name_start_[id], name_start_[id + 1] - name_start_[id]);
+  }
+  uint32_t find_child_slot(uint32_t parent, uint32_t name) const;
+  void grow_child_slots();
+  void grow_name_slots();
   std::vector<Node> nodes_;
-  std::vector<std::string> names_;
-  std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>> name_index_;
-  std::unordered_map<uint64_t, uint32_t> children_;  ///< (parent << 32 | name) -> node
+  std::string arena_;                  ///< every distinct name, back to back
+  std::vector<uint32_t> name_start_;   ///< name id -> offset in arena_ (one extra at the end)
+  std::vector<uint32_t> name_slots_;   ///< open addressing: name ids by hash of the text
+  std::vector<uint32_t> child_slots_;  ///< open addressing: node ids by (parent, name)
   bool full_ = false;
 };
 
