@@ -161,7 +161,7 @@ bool parse_cpu_pid_line(SV t, Event& e) {
 }
 
 std::string report_title(const RawReport& report) {
-  std::vector<SV> lines;
+  thread_local std::vector<SV> lines;  // reused: one title per report on the --titles path
   report.title_lines(lines);
   return make_title(report.group, lines).text;
 }

@@ -2,16 +2,36 @@
 
 #include <algorithm>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "log/text_match.h"
 
 namespace hangscope::log {
 
 namespace {
 
+// t.find(c) without a libc call per line (report lines are short).
+std::size_t find_char(std::string_view t, char c) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i needle = _mm_set1_epi8(c);
+  for (; i + 16 <= t.size(); i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
+    if (int m = _mm_movemask_epi8(_mm_cmpeq_epi8(v, needle)))
+      return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(m)));
+  }
+#endif
+  for (; i < t.size(); ++i)
+    if (t[i] == c) return i;
+  return std::string_view::npos;
+}
+
 // "? func" frames (x86: "[<pc>] ? func", " ? func"; powerpc: "... (unreliable)").
 bool is_questionable(std::string_view t) {
   if (t.ends_with(" (unreliable)")) return !contains(t, "<EOI>");
-  std::size_t q = t.find('?');
+  std::size_t q = find_char(t, '?');
   if (q == std::string_view::npos) return false;
   bool frame = (q == 0 || t[q - 1] == ' ') && q + 1 < t.size() && t[q + 1] == ' ';
   if (!frame) frame = contains(t.substr(q + 1), " ? ");

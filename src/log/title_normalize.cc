@@ -113,21 +113,24 @@ std::string normalize_title(std::string_view raw) {
     }
     return 0;
   });
-  replace_all(s, "IP",
-              [](const std::string& t, std::size_t i, std::size_t&) { return ip_len(t, i); });
-  replace_all(s, ":LINE",
-              [](const std::string& t, std::size_t i, std::size_t& keep) -> std::size_t {
-                if (t[i] != '.') return 0;
-                std::size_t j = i + 1;
-                while (j < t.size() && is_word(t[j])) ++j;
-                if (j == i + 1) return 0;
-                std::size_t w = j;
-                while (j < t.size() && t[j] == ':' && digits_at(t, j + 1) > 0)
-                  j += 1 + digits_at(t, j + 1);
-                if (j == w) return 0;
-                keep = w - i;
-                return j - i;
-              });
+  // IP and :LINE need a digit (the ADDR pass above cannot add one).
+  if (digits)
+    replace_all(s, "IP",
+                [](const std::string& t, std::size_t i, std::size_t&) { return ip_len(t, i); });
+  if (digits)
+    replace_all(s, ":LINE",
+                [](const std::string& t, std::size_t i, std::size_t& keep) -> std::size_t {
+                  if (t[i] != '.') return 0;
+                  std::size_t j = i + 1;
+                  while (j < t.size() && is_word(t[j])) ++j;
+                  if (j == i + 1) return 0;
+                  std::size_t w = j;
+                  while (j < t.size() && t[j] == ':' && digits_at(t, j + 1) > 0)
+                    j += 1 + digits_at(t, j + 1);
+                  if (j == w) return 0;
+                  keep = w - i;
+                  return j - i;
+                });
   if (has("+0x"))
     replace_all(s, "", [](const std::string& t, std::size_t i, std::size_t& keep) -> std::size_t {
       // ([a-zA-Z][a-zA-Z0-9_.]+)\+0x[0-9a-z]+/0x[0-9a-z]+  ->  $1
