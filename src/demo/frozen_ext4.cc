@@ -42,41 +42,32 @@ void FrozenExt4::step(const std::string& line) const {
 }
 
 Status FrozenExt4::make_filesystem() {
-  auto mkfs = ChildProcess::spawn({mkfs_ext4_path(), "-q", "-F", loop_path_});
+  auto mkfs = ChildProcess::spawn({mkfs_ext4_path(), "-q", "-F", loop_.path()});
   if (!mkfs) return mkfs.error();
   auto status = mkfs->wait(options_.step_timeout);
   if (!status) return make_error("mkfs.ext4: " + status.error().message);
   if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
-    return make_error(fmt::format("mkfs.ext4 {} failed (wait status {})", loop_path_, *status));
+    return make_error(fmt::format("mkfs.ext4 {} failed (wait status {})", loop_.path(), *status));
   }
   return Unit{};
 }
 
 Status FrozenExt4::build() {
   const Millis timeout = options_.step_timeout;
-  auto dir = TempDir::create("frozen");
-  if (!dir) return dir.error();
-  dir_ = std::move(dir).value();
-  auto mnt = dir_.make_subdir("mnt");
-  if (!mnt) return mnt.error();
-  mount_point_ = *mnt;
-  std::string image = dir_.track_file("ext4.img");
-  if (Status s = create_sparse_file(image, 64ll << 20); !s) return s;
-  auto loop = LoopDevice::attach(image);
+  auto scratch = make_scratch_mount("frozen");
+  if (!scratch) return scratch.error();
+  dir_ = std::move(scratch->dir);
+  mount_point_ = scratch->mount_point;
+  auto loop = attach_sparse_image(dir_, "ext4.img", 64ll << 20);
   if (!loop) return loop.error();
   loop_ = std::move(loop).value();
-  loop_path_ = loop_.path();
-  loop_name_ = loop_.name();
-  loop_number_ = loop_.number();
-  major_ = loop_.major();
-  minor_ = loop_.minor();
   if (Status s = make_filesystem(); !s) return s;
-  if (::mount(loop_path_.c_str(), mount_point_.c_str(), "ext4", 0, "") != 0) {
+  if (::mount(loop_.path().c_str(), mount_point_.c_str(), "ext4", 0, "") != 0) {
     return make_error(
-        fmt::format("mount {} on {}: {}", loop_path_, mount_point_, std::strerror(errno)));
+        fmt::format("mount {} on {}: {}", loop_.path(), mount_point_, std::strerror(errno)));
   }
   mounted_ = true;
-  step(fmt::format("ext4 on {} mounted on {}", loop_path_, mount_point_));
+  step(fmt::format("ext4 on {} mounted on {}", loop_.path(), mount_point_));
 
   root_fd_.reset(::open(mount_point_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!root_fd_.valid()) {

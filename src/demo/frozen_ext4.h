@@ -39,12 +39,12 @@ class FrozenExt4 {
   Status cleanup();
 
   pid_t writer_pid() const { return writer_.pid(); }
-  pid_t mkdir_pid() const { return mkdir_.pid(); }  ///< -1 without with_mkdir
-  const std::string& loop_path() const { return loop_path_; }
-  const std::string& loop_name() const { return loop_name_; }
-  int loop_number() const { return loop_number_; }
-  unsigned dev_major() const { return major_; }
-  unsigned dev_minor() const { return minor_; }
+  pid_t mkdir_pid() const { return mkdir_.pid(); }               ///< -1 without with_mkdir
+  const std::string& loop_path() const { return loop_.path(); }  ///< "/dev/loopN"
+  std::string loop_name() const { return loop_.name(); }         ///< "loopN" (the s_id)
+  int loop_number() const { return loop_.number(); }
+  unsigned dev_major() const { return loop_.major(); }
+  unsigned dev_minor() const { return loop_.minor(); }
   const std::string& mount_point() const { return mount_point_; }
   uint64_t file_ino() const { return file_ino_; }
 
@@ -59,9 +59,7 @@ class FrozenExt4 {
   LoopDevice loop_;
   UniqueFd root_fd_;  ///< opened before the freeze; FIFREEZE/FITHAW go through it
   Worker writer_, mkdir_;
-  std::string loop_path_, loop_name_, mount_point_;
-  int loop_number_ = -1;
-  unsigned major_ = 0, minor_ = 0;
+  std::string mount_point_;
   uint64_t file_ino_ = 0;
   bool mounted_ = false;
   bool frozen_ = false;

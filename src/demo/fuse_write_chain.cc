@@ -62,12 +62,10 @@ void FuseWriteChain::step(const std::string& line) const {
 
 Status FuseWriteChain::build() {
   const Millis timeout = options_.step_timeout;
-  auto dir = TempDir::create("fusewrite");
-  if (!dir) return dir.error();
-  dir_ = std::move(dir).value();
-  auto mnt = dir_.make_subdir("mnt");
-  if (!mnt) return mnt.error();
-  mount_point_ = *mnt;
+  auto scratch = make_scratch_mount("fusewrite");
+  if (!scratch) return scratch.error();
+  dir_ = std::move(scratch->dir);
+  mount_point_ = scratch->mount_point;
   if (Status s = ensure_fusectl_mounted(); !s) return s;
   auto daemon = HangfsDaemon::start({options_.hangfs_binary, mount_point_, file_name_, ""});
   if (!daemon) return daemon.error();

@@ -106,4 +106,10 @@ Status LoopDevice::detach() {
   return Unit{};
 }
 
+Result<LoopDevice> attach_sparse_image(TempDir& dir, const std::string& name, long long bytes) {
+  std::string image = dir.track_file(name);
+  if (Status s = create_sparse_file(image, bytes); !s) return s.error();
+  return LoopDevice::attach(image);
+}
+
 }  // namespace hangscope::demo

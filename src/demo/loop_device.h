@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "demo/temp_dir.h"
 #include "demo/unique_fd.h"
 
 namespace hangscope::demo {
@@ -48,5 +49,9 @@ bool loop_device_bound(int number);
 
 /// Creates (or truncates) a sparse file of `bytes` at `path`; fails with the errno text.
 Status create_sparse_file(const std::string& path, long long bytes);
+
+/// Creates the sparse file `name` of `bytes` in `dir` (tracked there for removal) and binds it to
+/// a free loop device. Fails with the step's one-line error.
+Result<LoopDevice> attach_sparse_image(TempDir& dir, const std::string& name, long long bytes);
 
 }  // namespace hangscope::demo

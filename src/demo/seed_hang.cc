@@ -53,26 +53,19 @@ Status SeedHang::build() {
         "the demo's mount (release that hang first)",
         describe_task(stuck.front())));
   }
-  auto dir = TempDir::create("seed");
-  if (!dir) return dir.error();
-  dir_ = std::move(dir).value();
-  auto mnt = dir_.make_subdir("mnt");
-  if (!mnt) return mnt.error();
-  mount_point_ = *mnt;
-  std::string image = dir_.track_file("disk.img");
-  if (Status s = create_sparse_file(image, 16ll << 20); !s) return s;
-
-  auto loop = LoopDevice::attach(image);
+  auto scratch = make_scratch_mount("seed");
+  if (!scratch) return scratch.error();
+  dir_ = std::move(scratch->dir);
+  mount_point_ = scratch->mount_point;
+  auto loop = attach_sparse_image(dir_, "disk.img", 16ll << 20);
   if (!loop) return loop.error();
   loop_ = std::move(loop).value();
-  loop_path_ = loop_.path();
-  loop_name_ = loop_.name();
-  loop_number_ = loop_.number();
-  step(fmt::format("loop device {} bound to {} (16 MiB, sparse)", loop_path_, image));
+  step(fmt::format("loop device {} bound to {} (16 MiB, sparse)", loop_.path(),
+                   dir_.join("disk.img")));
 
   // fusectl first: the emergency path (a signal handler) can only write to the abort knob.
   if (Status s = ensure_fusectl_mounted(); !s) return s;
-  auto daemon = HangfsDaemon::start({options_.hangfs_binary, mount_point_, "f", loop_path_});
+  auto daemon = HangfsDaemon::start({options_.hangfs_binary, mount_point_, "f", loop_.path()});
   if (!daemon) return daemon.error();
   daemon_ = std::move(daemon).value();
   daemon_pid_ = daemon_.pid();
@@ -101,7 +94,7 @@ Status SeedHang::build() {
     return make_error("umount did not block in FUSE DESTROY: " + s.error().message);
   }
   step(fmt::format("umount pid {} blocked in FUSE DESTROY, holding s_umount of {} for write",
-                   umount_.pid(), loop_name_));
+                   umount_.pid(), loop_.name()));
   if (options_.signal_umount) {
     umount_.signal(SIGUSR1);
     if (Status s = wait_for_task(umount_.pid(), {"D", {"request_wait_answer"}}, timeout); !s) {

@@ -44,9 +44,9 @@ class SeedHang {
   pid_t daemon_pid() const { return daemon_pid_; }
   pid_t umount_pid() const { return umount_.pid(); }
   pid_t sync_pid() const { return sync_.pid(); }
-  const std::string& loop_path() const { return loop_path_; }  ///< "/dev/loopN"
-  const std::string& loop_name() const { return loop_name_; }  ///< "loopN" (the s_id)
-  int loop_number() const { return loop_number_; }
+  const std::string& loop_path() const { return loop_.path(); }  ///< "/dev/loopN"
+  std::string loop_name() const { return loop_.name(); }         ///< "loopN" (the s_id)
+  int loop_number() const { return loop_.number(); }
   unsigned dev_major() const { return major_; }
   unsigned dev_minor() const { return minor_; }
   const std::string& mount_point() const { return mount_point_; }
@@ -64,8 +64,7 @@ class SeedHang {
   HangfsDaemon daemon_;
   ChildProcess umount_;
   ChildProcess sync_;
-  std::string loop_path_, loop_name_, mount_point_;
-  int loop_number_ = -1;
+  std::string mount_point_;
   unsigned major_ = 0, minor_ = 0;
   pid_t daemon_pid_ = -1;
   uint64_t connection_id_ = 0;

@@ -54,4 +54,14 @@ Status TempDir::remove() {
   return Unit{};
 }
 
+Result<ScratchMount> make_scratch_mount(const std::string& tag) {
+  auto dir = TempDir::create(tag);
+  if (!dir) return dir.error();
+  ScratchMount out{std::move(dir).value(), ""};
+  auto mnt = out.dir.make_subdir("mnt");
+  if (!mnt) return mnt.error();
+  out.mount_point = *mnt;
+  return out;
+}
+
 }  // namespace hangscope::demo

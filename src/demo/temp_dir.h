@@ -52,4 +52,13 @@ class TempDir {
   std::vector<std::string> dirs_;
 };
 
+/// A fixture's private directory with an empty sub-directory "mnt" to mount on.
+struct ScratchMount {
+  TempDir dir;
+  std::string mount_point;  ///< dir.path() + "/mnt", tracked for removal
+};
+
+/// Creates /tmp/hangscope-`tag`-XXXXXX/mnt; fails with the errno text.
+Result<ScratchMount> make_scratch_mount(const std::string& tag);
+
 }  // namespace hangscope::demo

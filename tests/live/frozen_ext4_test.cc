@@ -16,7 +16,7 @@ namespace {
 
 using demo::FrozenExt4;
 
-class FrozenExt4Test : public testing::Test {
+class FrozenExt4Test : public HangTest<FrozenExt4> {
  protected:
   void SetUp() override {
     if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
@@ -29,23 +29,11 @@ class FrozenExt4Test : public testing::Test {
     remember_pid(hang_->writer_pid());
     remember_pid(hang_->mkdir_pid());
   }
-  void TearDown() override {
-    if (hang_) {
-      auto s = hang_->cleanup();
-      EXPECT_TRUE(s.ok()) << s.error().message;
-    }
-  }
-
   void expect_frozen_chain(pid_t stuck) {
-    RunResult r = run_hangscope({"why", std::to_string(stuck), "--json"});
-    ASSERT_FALSE(r.timed_out) << "hangscope why did not finish within 10 s";
-    EXPECT_EQ(r.exit_code, 1) << r.err;
-    auto report = parse_report(r);
-    ASSERT_TRUE(report);
-    const auto* chain = chain_for(*report, stuck);
-    ASSERT_NE(chain, nullptr) << report->dump(2);
-    SCOPED_TRACE("chain: " + chain->dump(2));
-    const auto& hops = (*chain)["hops"];
+    nlohmann::json chain;
+    ASSERT_NO_FATAL_FAILURE(why_chain(stuck, &chain));
+    SCOPED_TRACE("chain: " + chain.dump(2));
+    const auto& hops = chain["hops"];
     ASSERT_EQ(hops.size(), 1u);
     const auto& h0 = hops[0];
     EXPECT_EQ(h0["waiter"].value("pid", -1), stuck);
@@ -63,15 +51,13 @@ class FrozenExt4Test : public testing::Test {
     EXPECT_FALSE(frozen.empty() || frozen == "0") << "frozen=" << frozen;
     EXPECT_TRUE(holder_pids(h0).empty());
 
-    const auto& root = (*chain)["root_cause"];
+    const auto& root = chain["root_cause"];
     EXPECT_EQ(root.value("kind", ""), "frozen_fs");
     EXPECT_FALSE(root.contains("pid") && root["pid"].is_number() && root["pid"] > 0);
     std::string remedy = root.value("remedy", "");
     EXPECT_NE(remedy.find("fsfreeze -u"), std::string::npos) << remedy;
     EXPECT_NE(remedy.find(hang_->mount_point()), std::string::npos) << remedy;
   }
-
-  std::unique_ptr<FrozenExt4> hang_;
 };
 
 TEST_F(FrozenExt4Test, WritersWaitOnTheFreeze) {

@@ -15,7 +15,7 @@ namespace {
 
 using demo::FuseWriteChain;
 
-class FuseWriteChainTest : public testing::Test {
+class FuseWriteChainTest : public HangTest<FuseWriteChain> {
  protected:
   void SetUp() override {
     if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
@@ -27,25 +27,13 @@ class FuseWriteChainTest : public testing::Test {
       remember_pid(p);
     }
   }
-  void TearDown() override {
-    if (hang_) {
-      auto s = hang_->cleanup();
-      EXPECT_TRUE(s.ok()) << s.error().message;
-    }
-  }
-
   /// Asserts the chain of a task blocked on writer1's i_rwsem.
   void expect_chain_through_writer1(pid_t stuck) {
-    RunResult r = run_hangscope({"why", std::to_string(stuck), "--json"});
-    ASSERT_FALSE(r.timed_out) << "hangscope why did not finish within 10 s";
-    EXPECT_EQ(r.exit_code, 1) << r.err;
-    auto report = parse_report(r);
-    ASSERT_TRUE(report);
-    const auto* chain = chain_for(*report, stuck);
-    ASSERT_NE(chain, nullptr) << report->dump(2);
-    SCOPED_TRACE("chain: " + chain->dump(2));
-    const auto& hops = (*chain)["hops"];
-    ASSERT_GE(hops.size(), 2u) << chain->dump(2);
+    nlohmann::json chain;
+    ASSERT_NO_FATAL_FAILURE(why_chain(stuck, &chain));
+    SCOPED_TRACE("chain: " + chain.dump(2));
+    const auto& hops = chain["hops"];
+    ASSERT_GE(hops.size(), 2u) << chain.dump(2);
 
     const auto& h0 = hops[0];
     EXPECT_EQ(h0["waiter"].value("pid", -1), stuck);
@@ -71,12 +59,10 @@ class FuseWriteChainTest : public testing::Test {
               std::vector<std::string>{std::to_string(hang_->daemon_pid())});
     EXPECT_EQ(holder_pids(h1), std::vector<pid_t>{hang_->daemon_pid()});
 
-    const auto& root = (*chain)["root_cause"];
+    const auto& root = chain["root_cause"];
     EXPECT_EQ(root.value("kind", ""), "stopped_task") << root.dump();
     EXPECT_EQ(root.value("pid", -1), hang_->daemon_pid());
   }
-
-  std::unique_ptr<FuseWriteChain> hang_;
 };
 
 TEST_F(FuseWriteChainTest, TasksBlockOnTheInodeLock) {

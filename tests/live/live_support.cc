@@ -97,7 +97,6 @@ RunResult run_hangscope(const std::vector<std::string>& args, int timeout_ms) {
   return r;
 }
 
-
 std::optional<nlohmann::json> parse_report(const RunResult& r) {
   auto j = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
@@ -118,6 +117,17 @@ const nlohmann::json* chain_for(const nlohmann::json& report, pid_t pid) {
     if (c.contains("stuck") && c["stuck"].value("pid", -1) == pid) return &c;
   }
   return nullptr;
+}
+
+void why_chain(pid_t pid, nlohmann::json* chain) {
+  RunResult r = run_hangscope({"why", std::to_string(pid), "--json"});
+  ASSERT_FALSE(r.timed_out) << "hangscope why did not finish within 10 s";
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  auto report = parse_report(r);
+  ASSERT_TRUE(report);
+  const auto* found = chain_for(*report, pid);
+  ASSERT_NE(found, nullptr) << report->dump(2);
+  *chain = *found;
 }
 
 std::vector<pid_t> holder_pids(const nlohmann::json& hop) {

@@ -2,8 +2,10 @@
 // timeout, and reading its JSON chains (docs/json-schema.md).
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -29,12 +31,17 @@ struct RunResult {
 /// Runs HANGSCOPE_BIN with `args`, capturing stdout/stderr, killed after `timeout_ms`.
 RunResult run_hangscope(const std::vector<std::string>& args, int timeout_ms = 10000);
 
-
 /// Parses `r.out` as a hangscope/1 document; nullopt (with a gtest failure) when it is not.
 std::optional<nlohmann::json> parse_report(const RunResult& r);
 
 /// The chain whose stuck task is `pid`, or nullptr.
 const nlohmann::json* chain_for(const nlohmann::json& report, pid_t pid);
+
+/// Runs `hangscope why PID --json` and stores the chain whose stuck task is `pid` in *chain.
+/// Adds a fatal gtest failure (use under ASSERT_NO_FATAL_FAILURE) when hangscope times out
+/// (10 s), prints no hangscope/1 document or no chain for `pid`; a non-failing exit status other
+/// than 1 ("stuck tasks found") is a non-fatal failure.
+void why_chain(pid_t pid, nlohmann::json* chain);
 
 /// Pids of a hop's holders.
 std::vector<pid_t> holder_pids(const nlohmann::json& hop);
@@ -47,5 +54,18 @@ std::vector<std::string> split_commas(const std::string& s);
 
 /// Records a pid the suite started, for the final no-D-state check.
 void remember_pid(pid_t pid);
+
+/// Base of a live test that owns one hang fixture in hang_: TearDown() runs its cleanup (when it
+/// started) and fails the test when that cleanup fails (a child left in D, a mount left over).
+template <typename Hang, typename Base = testing::Test>
+class HangTest : public Base {
+ protected:
+  void TearDown() override {
+    if (!hang_) return;
+    auto s = hang_->cleanup();
+    EXPECT_TRUE(s.ok()) << s.error().message;
+  }
+  std::unique_ptr<Hang> hang_;
+};
 
 }  // namespace hangscope::live

@@ -23,7 +23,7 @@ bool stack_has(pid_t pid, const std::string& fn) {
   return std::find(stack.begin(), stack.end(), fn) != stack.end();
 }
 
-class SeedHangTest : public testing::Test {
+class SeedHangTest : public HangTest<SeedHang> {
  protected:
   void SetUp() override {
     if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
@@ -32,13 +32,6 @@ class SeedHangTest : public testing::Test {
     hang_ = std::move(hang).value();
     for (pid_t p : {hang_->daemon_pid(), hang_->umount_pid(), hang_->sync_pid()}) remember_pid(p);
   }
-  void TearDown() override {
-    if (hang_) {
-      auto s = hang_->cleanup();
-      EXPECT_TRUE(s.ok()) << s.error().message;
-    }
-  }
-  std::unique_ptr<SeedHang> hang_;
 };
 
 TEST_F(SeedHangTest, TasksBlockWhereTheSeedCaseDid) {
@@ -87,16 +80,11 @@ TEST_F(SeedHangTest, CleanupReleasesEverything) {
 }
 
 TEST_F(SeedHangTest, WhyExplainsSync) {
-  RunResult r = run_hangscope({"why", std::to_string(hang_->sync_pid()), "--json"});
-  ASSERT_FALSE(r.timed_out) << "hangscope why did not finish within 10 s";
-  EXPECT_EQ(r.exit_code, 1) << r.err;
-  auto report = parse_report(r);
-  ASSERT_TRUE(report);
-  const auto* chain = chain_for(*report, hang_->sync_pid());
-  ASSERT_NE(chain, nullptr) << report->dump(2);
-  SCOPED_TRACE("chain: " + chain->dump(2));
-  const auto& hops = (*chain)["hops"];
-  ASSERT_GE(hops.size(), 2u) << chain->dump(2);
+  nlohmann::json chain;
+  ASSERT_NO_FATAL_FAILURE(why_chain(hang_->sync_pid(), &chain));
+  SCOPED_TRACE("chain: " + chain.dump(2));
+  const auto& hops = chain["hops"];
+  ASSERT_GE(hops.size(), 2u) << chain.dump(2);
 
   const auto& h0 = hops[0];
   EXPECT_EQ(h0["waiter"].value("pid", -1), hang_->sync_pid());
@@ -125,7 +113,7 @@ TEST_F(SeedHangTest, WhyExplainsSync) {
   EXPECT_EQ(holder_pids(h1), std::vector<pid_t>{hang_->daemon_pid()});
   if (!h1["holders"].empty()) EXPECT_EQ(h1["holders"][0].value("state", ""), "T");
 
-  const auto& root = (*chain)["root_cause"];
+  const auto& root = chain["root_cause"];
   EXPECT_EQ(root.value("kind", ""), "stopped_task") << root.dump();
   EXPECT_EQ(root.value("pid", -1), hang_->daemon_pid());
   EXPECT_NE(root.value("remedy", "").find(std::to_string(hang_->connection_id())),

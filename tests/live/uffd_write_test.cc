@@ -16,7 +16,7 @@ namespace {
 using demo::UffdTarget;
 using demo::UffdWrite;
 
-class UffdWriteTest : public testing::TestWithParam<UffdTarget> {
+class UffdWriteTest : public HangTest<UffdWrite, testing::TestWithParam<UffdTarget>> {
  protected:
   void SetUp() override {
     if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
@@ -27,14 +27,7 @@ class UffdWriteTest : public testing::TestWithParam<UffdTarget> {
       remember_pid(p);
     }
   }
-  void TearDown() override {
-    if (hang_) {
-      auto s = hang_->cleanup();
-      EXPECT_TRUE(s.ok()) << s.error().message;
-    }
-  }
   bool is_file() const { return GetParam() == UffdTarget::kFile; }
-  std::unique_ptr<UffdWrite> hang_;
 };
 
 TEST_P(UffdWriteTest, WriterFaultsIntoTheStoppedHandler) {
@@ -71,15 +64,10 @@ TEST_P(UffdWriteTest, CleanupReleasesEverything) {
 
 TEST_P(UffdWriteTest, WhyExplainsWriter2) {
   pid_t stuck = hang_->writer2_pid();
-  RunResult r = run_hangscope({"why", std::to_string(stuck), "--json"});
-  ASSERT_FALSE(r.timed_out) << "hangscope why did not finish within 10 s";
-  EXPECT_EQ(r.exit_code, 1) << r.err;
-  auto report = parse_report(r);
-  ASSERT_TRUE(report);
-  const auto* chain = chain_for(*report, stuck);
-  ASSERT_NE(chain, nullptr) << report->dump(2);
-  SCOPED_TRACE("chain: " + chain->dump(2));
-  const auto& hops = (*chain)["hops"];
+  nlohmann::json chain;
+  ASSERT_NO_FATAL_FAILURE(why_chain(stuck, &chain));
+  SCOPED_TRACE("chain: " + chain.dump(2));
+  const auto& hops = chain["hops"];
   ASSERT_GE(hops.size(), 2u);
 
   const auto& h0 = hops[0];
@@ -106,7 +94,7 @@ TEST_P(UffdWriteTest, WhyExplainsWriter2) {
             std::vector<std::string>{std::to_string(hang_->handler_pid())});
   EXPECT_EQ(holder_pids(h1), std::vector<pid_t>{hang_->handler_pid()});
 
-  const auto& root = (*chain)["root_cause"];
+  const auto& root = chain["root_cause"];
   EXPECT_TRUE(root.value("kind", "") == "uffd_handler" || root.value("kind", "") == "stopped_task")
       << root.dump();
   EXPECT_EQ(root.value("pid", -1), hang_->handler_pid());
