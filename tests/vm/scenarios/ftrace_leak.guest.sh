@@ -28,7 +28,7 @@ echo $variant >$out/variant
 mkdir -p /mnt/leak && mount -t tmpfs -o size=4m leak /mnt/leak || exit 10
 # Under TCG with two vCPUs, function_graph tracing stalled the guest in 2 of 7 runs (soft lockups
 # with both CPUs at a patched call site, RCU stalls), at the first or the second record, leak or
-# not; both stalls came while the host was busy. With one CPU online: no stall in 7 runs.
+# not; both stalls came while the host was busy. With one CPU online: no stall in 8 runs.
 case $variant in smp2*) ;; *) for c in /sys/devices/system/cpu/cpu[1-9]*/online; do [ -e "$c" ] && echo 0 >"$c"; done ;; esac
 ropts=
 case $variant in *buf7) ropts="--buffer-kb 7" ;; esac
