@@ -36,12 +36,15 @@ set +e
 read -r c_hs w_hs < <(best "$bin" log --titles "$big")
 read -r c_grep w_grep < <(best grep -c BUG "$big")
 read -r c_full w_full < <(best "$bin" log "$big")
+read -r c_wc w_wc < <(best wc -l "$big")
 set -e
 echo "input: $(( size / 1048576 )) MiB ($(wc -l < "$big") lines, $("$bin" log --titles "$big" | wc -l) reports)"
 echo "hangscope log --titles: $(mbs "$c_hs") MB/s CPU (${c_hs} s), wall ${w_hs} s"
 echo "grep -c BUG:            $(mbs "$c_grep") MB/s CPU (${c_grep} s), wall ${w_grep} s"
 echo "ratio (hangscope/grep): $(echo "$c_grep $c_hs" | awk '{g=($1>0.005)?$1:0.005; printf "%.3f", g/$2}') by CPU time, $(echo "$w_grep $w_hs" | awk '{printf "%.3f", $1/$2}') by wall time (goal >= 0.5)"
 echo "hangscope log (full analysis): $(mbs "$c_full") MB/s CPU (${c_full} s)"
+# A floor for any tool that looks at every line: counting them.
+echo "wc -l (line counting only):    $(mbs "$c_wc") MB/s CPU (${c_wc} s), ratio to grep $(echo "$c_grep $c_wc" | awk '{g=($1>0.005)?$1:0.005; w=($2>0.005)?$2:0.005; printf "%.3f", g/w}')"
 
 rss() {  # max RSS in KiB of `hangscope log --titles FILE`
   if [ -x /usr/bin/time ]; then

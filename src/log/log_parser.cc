@@ -12,6 +12,9 @@ void LogParser::feed(std::string_view raw, bool truncated) {
   ++line_no_;
   ++digest_.lines;
   if (truncated) ++digest_.truncated_lines;
+  // Titles with no report open: a line without a header literal changes nothing (the
+  // splitter has no report to extend), so its prefix need not be parsed.
+  if (opts_.titles_only && splitter_.open_count() == 0 && !may_hold_oops_header(raw)) return;
   // Titles never read a timestamp (report_title): skip converting them.
   LogLine line = strip_prefix(raw, !opts_.titles_only);
   LineScan scan = scan_line(line.text);

@@ -263,6 +263,10 @@ LineScan scan_line(std::string_view text) {
   return out;
 }
 
+bool may_hold_oops_header(std::string_view text) {
+  return literal_scanner().find(text, 0) != LiteralScanner::npos;
+}
+
 OopsGroup find_oops_header(std::string_view text, std::size_t* offset) {
   LineScan s = scan_line(text);
   if (offset && s.group != OopsGroup::none) *offset = s.offset;

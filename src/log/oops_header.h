@@ -56,8 +56,12 @@ struct LineScan {
   bool info_message = false;
 };
 
-/// One pass over `text` (cheap for ordinary lines: about one multiply per byte).
+/// One pass over `text` (cheap for ordinary lines: a SIMD prefilter, 16-32 bytes per step).
 LineScan scan_line(std::string_view text);
+
+/// False only when `text` (or any part of it) holds no header or info-message literal, so
+/// scan_line() of it or of a substring finds nothing. The prefilter alone: no verification.
+bool may_hold_oops_header(std::string_view text);
 
 /// The literal header text of a group ("BUG:").
 std::string_view oops_header_text(OopsGroup g);

@@ -131,7 +131,9 @@ void ReportSplitter::append(Open& o, const LogLine& line, OopsGroup group, std::
   bool is_first = o.report.lines.empty();
   if (!is_first && t.starts_with("Disabling lock debugging due to kernel taint")) return;
   bool questionable = !is_first && is_questionable(t);
-  if (!o.has_trace && !is_first && is_stack_start(t)) o.has_trace = true;
+  // has_trace only matters to caller-id reports (feed()): console reports skip the test.
+  if (!o.has_trace && !is_first && !is_console(o.report.context) && is_stack_start(t))
+    o.has_trace = true;
   if (!questionable) ++o.text_lines;
   if (!is_first && !questionable) {
     if (t.starts_with("Sending NMI from CPU")) {
