@@ -20,7 +20,9 @@ Exit 0 when every check of the part holds, 1 otherwise (each failed check on its
 failures are reported as XFAIL (exit 0) only when why.json shows that GAP (no-bpf: why used the
 /proc fallback because the BPF load failed; recycled-owner: the holder reported is the stuck
 sync itself; owner-not-read: the BPF scan found the lock but no holder; log-no-link: the
-log's chain for sync ends in no_owner). Everything passing exits 1 (XPASS: drop the flag); other failures still fail.
+log's chain for sync ends in no_owner; no-record: hangscope found no waiter record for sync, so
+the wait has no lock address). Everything passing exits 1 (XPASS: drop the flag), except for
+the intermittent recycled-owner and no-record; other failures still fail.
 """
 import json
 import os
@@ -162,6 +164,13 @@ def known_gap(name, why, sync_pid):
                 and chain.get("root_cause", {}).get("kind") == "no_owner"):
             return ("the BPF scan recovered the lock from the waiter record but read its owner and count as 0 "
                     "(regression seen with the tree after cb5ca84; a build of fc4fd3f read count 3, owner insmod)")
+    elif name == "no-record":
+        chain = first_chain(why, sync_pid) or {}
+        hop = (chain.get("hops") or [{}])[0]
+        note = f"pid {sync_pid}: no waiter record found on its kernel stack"
+        if note in why.get("notes", []) and not hop.get("wait", {}).get("lock_addr"):
+            return (f"{note!r}: the wait came from the knowledge table, without the lock's address or "
+                    "object (intermittent on 6.1)")
     elif name == "recycled-owner":
         chain = first_chain(why, sync_pid) or {}
         holders = (chain.get("hops") or [{}])[0].get("holders", [])
@@ -231,8 +240,8 @@ def main():
         gaps = xfail.split(",")
         why_file = "log-sysrq.json" if part == "log" else why_name
         why = json.loads(read(out, why_file, "{}") or "{}")
-        if not failures and "recycled-owner" in gaps:
-            print("pass: the freed task_struct was not reused by sync this run (the gap did not show)")
+        if not failures and ("recycled-owner" in gaps or "no-record" in gaps):
+            print(f"pass: the intermittent gap(s) {xfail} did not show this run")
             return 0
         if not failures:
             print(f"XPASS: every {part} check holds now: remove '--xfail {xfail}' in tests/vm/CMakeLists.txt")
