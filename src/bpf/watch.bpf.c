@@ -172,7 +172,10 @@ static int on_end(__u64 lock, int ret) {
   __u64 now = bpf_ktime_get_ns(), wait_ns = now - w->start_ns;
   if (lock_stats_on) account(c, w, lock, wait_ns);
   if (long_wait_ns && wait_ns >= long_wait_ns) {
-    struct hsw_ended e = {.lock = lock, .start_ns = w->start_ns, .end_ns = now, .ret = ret};
+    struct hsw_ended e = {.lock = lock, .start_ns = w->start_ns, .end_ns = now, .ret = ret,
+                          .flags = w->flags, .owner_pid = w->owner_pid, .tgid = w->tgid};
+    __builtin_memcpy(e.comm, w->comm, sizeof(e.comm));
+    __builtin_memcpy(e.owner_comm, w->owner_comm, sizeof(e.owner_comm));
     if (bpf_map_update_elem(&ended, &pid, &e, BPF_ANY)) c->lost_ended++;
   }
   w->start_ns = 0; /* frees the slot */

@@ -46,7 +46,11 @@ struct hsw_ended {
   __u64 start_ns;
   __u64 end_ns;
   __s32 ret;
-  __u32 pad;
+  __u32 flags;      /* LCB_F_* */
+  __u32 owner_pid;  /* owner at contention_begin, 0 when none or unknown */
+  __u32 tgid;
+  char comm[HSW_COMM_LEN];
+  char owner_comm[HSW_COMM_LEN];
 };
 
 /* Per-lock contention statistics (keyed by lock address). The object candidates are

@@ -24,6 +24,19 @@ Episode episode_of(const LockWait& w) {
   return e;
 }
 
+Episode episode_of(const EndedWait& w) {
+  Episode e;
+  e.pid = w.pid;
+  e.tgid = w.tgid;
+  e.comm = w.comm;
+  e.lock = w.lock;
+  e.flags = w.flags;
+  e.kind = std::string(lock_kind_name(w.flags));
+  e.start_ns = w.start_ns;
+  e.owner = {w.owner_pid, w.owner_pid ? w.owner_comm : ""};
+  return e;
+}
+
 }  // namespace
 
 std::vector<StuckEvent> EpisodeTracker::add_preexisting(Episode episode, double stuck_seconds,
@@ -81,6 +94,18 @@ SweepEvents EpisodeTracker::sweep(const TracerSample& s, const std::set<int>& st
     }
     out.released.push_back(release(e, s.now_ns, s.ended));
     it = open_.erase(it);
+  }
+  // Long waits that ended without ever being seen open (they crossed the threshold between two
+  // sweeps): not an episode released above, and not still open under the same start.
+  for (const EndedWait& x : s.ended) {
+    bool seen = std::any_of(out.released.begin(), out.released.end(), [&](const ReleasedEvent& r) {
+      return r.episode.pid == x.pid && r.episode.start_ns == x.start_ns && !r.episode.from_snapshot;
+    });
+    auto open = open_.find(x.pid);
+    if (open != open_.end() && open->second.start_ns == x.start_ns) seen = true;
+    if (!seen && seconds_between(x.start_ns, x.end_ns) >= threshold_s_) {
+      out.brief.push_back({episode_of(x), seconds_between(x.start_ns, x.end_ns), true});
+    }
   }
   // New episodes: waits over the threshold with no open episode.
   for (const LockWait& w : s.waits) {

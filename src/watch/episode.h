@@ -50,6 +50,9 @@ struct ReleasedEvent {
 struct SweepEvents {
   std::vector<StuckEvent> stuck;
   std::vector<ReleasedEvent> released;
+  /// Waits over the threshold that began and ended between two sweeps (never seen stuck):
+  /// no chain can be taken any more, only the lock and its owner at the start (exact times).
+  std::vector<ReleasedEvent> brief;
 };
 
 /// Tracks episodes across sweeps. Thresholds are in seconds.

@@ -71,6 +71,15 @@ json released_json(const ReleasedEvent& e, const std::string& time) {
               {"lock", lock_json(e.episode)}};
 }
 
+json brief_json(const ReleasedEvent& e, const std::string& time) {
+  return json{{"event", "brief_wait"},
+              {"time", time},
+              {"pid", e.episode.pid},
+              {"comm", e.episode.comm},
+              {"lasted_seconds", e.lasted_seconds},
+              {"lock", lock_json(e.episode)}};
+}
+
 json started_json(double threshold_seconds, const std::string& attach_mode, bool top,
                   const std::string& time) {
   return json{{"event", "started"},
@@ -123,6 +132,14 @@ std::string released_text(const ReleasedEvent& e, const std::string& time) {
   return fmt::format("{} RELEASED pid {} ({}) after {}{:.1f} s on {}, released by {}\n", time,
                      e.episode.pid, report::escape_text(e.episode.comm), e.exact ? "" : "~",
                      e.lasted_seconds, lock_text(e.episode), owner_text(e.episode.owner));
+}
+
+std::string brief_text(const ReleasedEvent& e, const std::string& time) {
+  return fmt::format(
+      "{} BRIEF pid {} ({}) waited {:.1f} s on {}, owner at the start: {} (over "
+      "between two sweeps: no chain)\n",
+      time, e.episode.pid, report::escape_text(e.episode.comm), e.lasted_seconds,
+      lock_text(e.episode), owner_text(e.episode.owner));
 }
 
 std::string iso8601_utc(double epoch_seconds) {

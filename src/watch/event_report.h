@@ -49,6 +49,12 @@ std::string stuck_text(const StuckEvent& e, const analyze::Findings* findings,
 /// One line for a released event.
 std::string released_text(const ReleasedEvent& e, const std::string& time);
 
+/// A wait over the threshold that began and ended between two sweeps (SweepEvents::brief):
+/// event "brief_wait" with the lock, its owner at the start and how long it lasted.
+nlohmann::json brief_json(const ReleasedEvent& e, const std::string& time);
+/// The same as one text line ("... BRIEF pid N (comm) waited 2.3 s on ..., owner ...").
+std::string brief_text(const ReleasedEvent& e, const std::string& time);
+
 /// "2026-11-25T16:30:01Z" for a wall-clock time in seconds since the epoch.
 std::string iso8601_utc(double epoch_seconds);
 

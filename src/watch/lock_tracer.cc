@@ -115,7 +115,10 @@ TracerSample LockTracer::sample() {
     key = next;
     cur = &key;
     if (bpf_map_lookup_elem(efd, &key, &e) != 0) continue;
-    out.ended.push_back({static_cast<int>(key), e.lock, e.start_ns, e.end_ns});
+    out.ended.push_back({static_cast<int>(key), e.lock, e.start_ns, e.end_ns,
+                         static_cast<int>(e.tgid), comm_string(e.comm, sizeof e.comm), e.flags,
+                         static_cast<int>(e.owner_pid),
+                         comm_string(e.owner_comm, sizeof e.owner_comm)});
     done.push_back(key);
   }
   for (__u32 k : done) bpf_map_delete_elem(efd, &k);

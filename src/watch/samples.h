@@ -21,12 +21,18 @@ struct LockWait {
   std::string owner_comm;
 };
 
-/// A long wait (>= the threshold) that ended since the last sweep.
+/// A long wait (>= the threshold) that ended since the last sweep, with what its
+/// contention_begin recorded.
 struct EndedWait {
   int pid = 0;
   std::uint64_t lock = 0;
   std::uint64_t start_ns = 0;
   std::uint64_t end_ns = 0;
+  int tgid = 0;
+  std::string comm;         ///< raw bytes; escape before printing
+  std::uint32_t flags = 0;  ///< LCB_F_* bits
+  int owner_pid = 0;        ///< 0: no owner or unknown
+  std::string owner_comm;
 };
 
 /// Per-lock contention statistics since watch started (waits that ended).

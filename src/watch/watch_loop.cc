@@ -186,6 +186,9 @@ class Session {
       if (!emit(o_.json ? json_line(released_json(r, now_text())) + "\n"
                         : released_text(r, now_text())))
         return false;
+    for (const ReleasedEvent& b : ev.brief)
+      if (!emit(o_.json ? json_line(brief_json(b, now_text())) + "\n" : brief_text(b, now_text())))
+        return false;
     if (!report_stuck(ev.stuck)) return false;
     if (monotonic_ns() - last_rescan_ns_ >= every && !rescan()) return false;
     if (s.counters.lost() > last_lost_) {

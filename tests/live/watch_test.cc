@@ -222,6 +222,47 @@ TEST(WatchLive, ReportsFuseWriteChainStuckThenReleased) {
   EXPECT_EQ(watch.wait_exit(5000), 0);
 }
 
+// A wait just over the threshold that ends before the sweep after it is not lost: it comes as
+// a "brief_wait" line (or, when a sweep happened to see it open, as stuck + released).
+TEST(WatchLive, WaitOverThresholdBetweenSweepsIsNotLost) {
+  if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  WatchChild watch({"--json", "--threshold", "1", "--duration", "8"});
+  ASSERT_GT(watch.pid(), 0);
+  auto started = watch.wait_for([](auto& j) { return is_event(j, "started"); },
+                                Clock::now() + std::chrono::seconds(10));
+  ASSERT_TRUE(started) << "no started event: " << watch.all_output();
+
+  auto hang = demo::FuseWriteChain::start({hangfs_binary(), false, demo::Millis(10000), {}});
+  ASSERT_TRUE(hang.ok()) << hang.error().message;
+  pid_t writer1 = (*hang)->writer1_pid(), writer2 = (*hang)->writer2_pid();
+  for (pid_t p : {(*hang)->daemon_pid(), writer1, writer2, (*hang)->trunc3_pid()}) remember_pid(p);
+  usleep(1300000);  // writer2 has waited on writer1's i_rwsem a little over the threshold
+  auto s = (*hang)->cleanup();
+  ASSERT_TRUE(s.ok()) << s.error().message;
+
+  auto seen = watch.wait_for(
+      [&](auto& j) {
+        return (is_event(j, "brief_wait") || is_event(j, "released")) &&
+               j.value("pid", 0) == writer2;
+      },
+      Clock::now() + std::chrono::seconds(4));
+  ASSERT_TRUE(seen) << "writer2's wait over the threshold was not reported: " << watch.all_output();
+  SCOPED_TRACE("event: " + seen->dump(2));
+  EXPECT_GE(seen->value("lasted_seconds", 0.0), 1.0);
+  const auto& lock = (*seen)["lock"];
+  EXPECT_EQ(lock.value("kind", ""), "rwsem");
+  EXPECT_EQ(lock.value("mode", ""), "write");
+  ASSERT_TRUE(lock["owner"].is_object());
+  EXPECT_EQ(lock["owner"].value("pid", 0), writer1);
+  if (is_event(*seen, "released")) {
+    EXPECT_TRUE(watch.wait_for(
+        [&](auto& j) { return is_event(j, "stuck") && j.value("pid", 0) == writer2; },
+        Clock::now()))
+        << "released without stuck: " << watch.all_output();
+  }
+  EXPECT_EQ(watch.wait_exit(12000), 0);
+}
+
 TEST(WatchLive, HangsAlreadyThereAtStartupAreReportedAndTheirEndSeen) {
   if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
   auto hang = demo::FuseWriteChain::start({hangfs_binary(), false, demo::Millis(10000), {}});

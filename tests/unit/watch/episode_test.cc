@@ -58,6 +58,40 @@ TEST(EpisodeTracker, ReportsOnceWhenOverThresholdThenReleasedWithRecordedEnd) {
   EXPECT_TRUE(t.open().empty());
 }
 
+TEST(EpisodeTracker, WaitOverThresholdBetweenSweepsIsReportedBrief) {
+  EpisodeTracker t(2);
+  EXPECT_TRUE(t.sweep(sample_at(10 * kSec, {}), {}).brief.empty());
+  // Began at 10.2 s, over the threshold at 12.2 s, ended at 12.9 s: the sweeps at 11 s and 13 s
+  // never saw it open.
+  EndedWait x{31, 0xfeed0, 10 * kSec + kSec / 5, 12 * kSec + 9 * kSec / 10, 30, "kworker", kMutex,
+              44, "holder"};
+  EXPECT_TRUE(t.sweep(sample_at(11 * kSec, {wait_of(31, 0xfeed0, kMutex, x.start_ns, 44)}), {})
+                  .stuck.empty());
+  auto ev = t.sweep(sample_at(13 * kSec, {}, {x}), {});
+  EXPECT_TRUE(ev.stuck.empty());
+  EXPECT_TRUE(ev.released.empty());
+  ASSERT_EQ(ev.brief.size(), 1u);
+  const Episode& e = ev.brief[0].episode;
+  EXPECT_EQ(e.pid, 31);
+  EXPECT_EQ(e.tgid, 30);
+  EXPECT_EQ(e.comm, "kworker");
+  EXPECT_EQ(e.kind, "mutex");
+  EXPECT_EQ(e.lock, 0xfeed0u);
+  EXPECT_EQ(e.owner, (OwnerRef{44, "holder"}));
+  EXPECT_TRUE(ev.brief[0].exact);
+  EXPECT_NEAR(ev.brief[0].lasted_seconds, 2.7, 1e-6);
+  EXPECT_TRUE(t.open().empty());
+}
+
+TEST(EpisodeTracker, EndedWaitOfAReportedEpisodeIsNotBrief) {
+  EpisodeTracker t(2);
+  auto w = wait_of(5, 0x40, kRead, 1 * kSec, 6);
+  ASSERT_EQ(t.sweep(sample_at(4 * kSec, {w}), {}).stuck.size(), 1u);
+  auto ev = t.sweep(sample_at(6 * kSec, {}, {{5, 0x40, 1 * kSec, 5 * kSec}}), {});
+  EXPECT_EQ(ev.released.size(), 1u);
+  EXPECT_TRUE(ev.brief.empty());
+}
+
 TEST(EpisodeTracker, EndWithoutRecordIsApproximateAtTheSweep) {
   EpisodeTracker t(2);
   auto w = wait_of(7, 0xabc0, kMutex, 1 * kSec);

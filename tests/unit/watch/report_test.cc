@@ -129,11 +129,23 @@ TEST(JsonLines, InvalidUtf8Replaced) {
 TEST(TextLines, ControlBytesEscaped) {
   std::string s = stuck_text({episode(), 12}, nullptr, "t", "why");
   std::string r = released_text({episode(), 3, false}, "t");
-  for (const auto& out : {s, r}) {
+  std::string b = brief_text({episode(), 2.5, true}, "t");
+  for (const auto& out : {s, r, b}) {
     EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
     EXPECT_NE(out.find("pid 99 (umount)"), std::string::npos) << out;
   }
   EXPECT_NE(r.find("after ~3.0 s"), std::string::npos) << r;
+  EXPECT_NE(b.find("BRIEF pid 1234"), std::string::npos) << b;
+  EXPECT_NE(b.find("waited 2.5 s on rwsem (read) 0xffff888003a1c070"), std::string::npos) << b;
+}
+
+TEST(JsonLines, BriefWaitNamesLockAndOwner) {
+  auto j = nlohmann::json::parse(json_line(brief_json({episode(), 2.25, true}, "t")));
+  EXPECT_EQ(j["event"], "brief_wait");
+  EXPECT_EQ(j["pid"], 1234);
+  EXPECT_EQ(j["lasted_seconds"], 2.25);
+  EXPECT_EQ(j["lock"]["kind"], "rwsem");
+  EXPECT_EQ(j["lock"]["owner"]["pid"], 99);
 }
 
 TEST(LineSink, AppendsToFile) {
