@@ -225,7 +225,7 @@ LineScan scan_line(std::string_view text) {
   if (text.size() < 4) return out;
   const LiteralScanner& scanner = literal_scanner();
   std::size_t i = scanner.find(text, 0);
-  if (i == LiteralScanner::npos || is_plain_frame(text)) return out;
+  if (i == LiteralScanner::npos) return out;
   const char* p = text.data();
   constexpr std::size_t kNone = SIZE_MAX;
   std::size_t best = kNone;  // lowest kHeaders index found
@@ -244,6 +244,8 @@ LineScan scan_line(std::string_view text) {
         best = e.index;
     }
   }
+  // A line that is one stack frame holds no header (tested only when a literal was found).
+  if ((best != kNone || out.info_message) && is_plain_frame(text)) return LineScan{};
   if (best == kNone) return out;
   // Group order decides; a suppressed group lets the next one win (rare: the slow path).
   OopsGroup last = OopsGroup::none;
