@@ -50,6 +50,7 @@ enum class RootKind {
   uffd_handler,     // a userfaultfd handler that does not resolve the fault
   deadlock,         // a cycle
   running_owner,    // the owner runs: contention, not a hang
+  leaked_to_user,   // the owner sleeps for user space: an earlier system call kept the lock
   blocked_owner,    // the chain ends at an owner blocked on something unknown
   no_owner,         // nobody holds it (reader-owned rwsem, I/O, unknown waits)
   unknown,

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "analyze/user_sleep.h"
+
 namespace hangscope::analyze {
 
 namespace {
@@ -107,6 +109,25 @@ RootCause decide_root_cause(const ResolvedHop& last, const model::Task* end, con
     rc.kind = RootKind::running_owner;
     rc.summary = fmt::format("the owner {} is running: contention, not a deadlock", who(e));
     rc.remedy = fmt::format("watch pid {} (hangscope watch); it should release the lock", e.pid);
+    return rc;
+  }
+  // A mutex or write-held rwsem whose owner sleeps in nanosleep/poll/wait4...: no code on its
+  // stack holds the lock, so an earlier system call returned to user space holding it.
+  std::string_view user_sleep = user_space_sleep(*end);
+  bool owner_exact = hop.wait.kind == LockKind::mutex ||
+                     (hop.wait.kind == LockKind::rwsem && hop.holder_mode == model::LockMode::write);
+  if (owner_exact && !user_sleep.empty()) {
+    rc.kind = RootKind::leaked_to_user;
+    rc.summary = fmt::format(
+        "the owner {} sleeps for user space (in {}), outside any code that takes {}: an earlier "
+        "system call returned to user space holding it (a kernel bug; lockdep would say \"lock held "
+        "when returning to user space\")",
+        who(e), user_sleep, hop.wait.lock_name.empty() ? "the lock" : hop.wait.lock_name);
+    rc.remedy = fmt::format(
+        "nothing in pid {} will release it, and killing it does not either (a {} is not dropped "
+        "when its owner exits): reboot; find the driver or module whose call pid {} made before "
+        "(kernel log: hangscope log --kernel)",
+        e.pid, hop.wait.kind == LockKind::mutex ? "mutex" : "rw-semaphore", e.pid);
     return rc;
   }
   rc.kind = RootKind::blocked_owner;

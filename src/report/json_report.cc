@@ -54,6 +54,7 @@ std::string_view to_string(analyze::RootKind k) {
     case R::uffd_handler: return "uffd_handler";
     case R::deadlock: return "deadlock";
     case R::running_owner: return "running_owner";
+    case R::leaked_to_user: return "leaked_to_user";
     case R::blocked_owner: return "blocked_owner";
     case R::no_owner: return "no_owner";
     case R::unknown: break;

@@ -117,6 +117,33 @@ TEST(Analyze, MinStuckAndOnlyPidFilter) {
   ASSERT_FALSE(missing.notes.empty());
 }
 
+// The owner of a mutex sleeps in nanosleep: the lock came back to user space with it.
+TEST(Analyze, OwnerSleepingForUserSpaceLeakedTheLock) {
+  model::Snapshot s;
+  auto cat = task(114, "cat", TaskState::disk_sleep, 0x114, {"__mutex_lock", "wait_read", "vfs_read"});
+  cat.wait = blocker_wait(LockKind::mutex, LockMode::exclusive, 0x9040);
+  s.tasks.push_back(cat);
+  s.tasks.push_back(task(109, "sleep", TaskState::sleeping, 0x109,
+                         {"schedule", "do_nanosleep", "hrtimer_nanosleep", "__x64_sys_clock_nanosleep"}));
+  s.locks = {owned_lock(0x9040, LockKind::mutex, 0x109, LockMode::exclusive)};
+  Findings f = analyze(s);
+  ASSERT_EQ(f.chains.size(), 1u);
+  const RootCause& rc = f.chains[0].root;
+  EXPECT_EQ(rc.kind, RootKind::leaked_to_user);
+  EXPECT_EQ(rc.pid, Maybe<int>(109));
+  EXPECT_NE(rc.summary.find("in do_nanosleep"), std::string::npos) << rc.summary;
+  EXPECT_NE(rc.remedy.find("reboot"), std::string::npos) << rc.remedy;
+
+  // The same owner blocked elsewhere (not a user-space sleep) stays "blocked on something".
+  s.tasks[1].stack = {frame("schedule"), frame("io_schedule"), frame("folio_wait_bit_common")};
+  EXPECT_EQ(analyze(s).chains[0].root.kind, RootKind::blocked_owner);
+  // A reader-held rwsem names no exact owner: no such claim.
+  s.tasks[1].stack = {frame("schedule"), frame("do_nanosleep")};
+  s.tasks[0].wait = blocker_wait(LockKind::rwsem, LockMode::write, 0x9040);
+  s.locks = {owned_lock(0x9040, LockKind::rwsem, 0x109, LockMode::read)};
+  EXPECT_NE(analyze(s).chains[0].root.kind, RootKind::leaked_to_user);
+}
+
 TEST(Analyze, ReaderOwnedRwsemSaysMayBeStale) {
   model::Snapshot s;
   auto w = task(50, "w", TaskState::disk_sleep, 0x50);
