@@ -45,7 +45,7 @@ t0=$(cut -d' ' -f1 /proc/uptime)
   2>$out/fixtures.log &
 fx=$!
 i=0
-while [ ! -e $out/fixtures.json ] && [ $i -lt 1200 ]; do
+while [ ! -e $out/fixtures.json ] && [ $i -lt 800 ]; do
   [ -e /proc/$fx ] || break
   sleep 0.1
   i=$((i + 1))
