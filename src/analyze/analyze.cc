@@ -1,7 +1,8 @@
 #include "analyze/analyze.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -40,11 +41,14 @@ Walk walk_chain(const model::Task& start, const SnapshotIndex& idx, const Analyz
     if (!w.known()) {
       c.root.kind = RootKind::unknown;
       c.root.pid = cur->pid;
-      c.root.summary = cur->stack.empty()
-                           ? fmt::format("{} (pid {}) is blocked, but its kernel stack is not readable (run as root)",
-                                         cur->comm, cur->pid)
-                           : fmt::format("{} (pid {}) waits in {}, which hangscope's knowledge table does not know",
-                                         cur->comm, cur->pid, cur->stack.front().symbol);
+      c.root.summary =
+          cur->stack.empty()
+              ? fmt::format(
+                    "{} (pid {}) is blocked, but its kernel stack is not readable (run as root)",
+                    cur->comm, cur->pid)
+              : fmt::format(
+                    "{} (pid {}) waits in {}, which hangscope's knowledge table does not know",
+                    cur->comm, cur->pid, cur->stack.front().symbol);
       c.root.remedy = fmt::format("cat /proc/{}/stack; hangscope log --kernel", cur->pid);
       return out;
     }
@@ -60,7 +64,8 @@ Walk walk_chain(const model::Task& start, const SnapshotIndex& idx, const Analyz
     if (next) {
       auto seen = std::find(path.begin(), path.end(), next->pid);
       if (seen != path.end()) {
-        for (auto it = seen; it != path.end(); ++it) out.cycle.push_back(make_task_ref(*idx.task_by_pid(*it)));
+        for (auto it = seen; it != path.end(); ++it)
+          out.cycle.push_back(make_task_ref(*idx.task_by_pid(*it)));
         c.root = deadlock_root_cause(out.cycle);
         return out;
       }
@@ -83,7 +88,8 @@ std::string first_lock_key(const Chain& c) {
   if (c.hops.empty()) return "";
   const model::Wait& w = c.hops.front().wait;
   if (w.lock_addr.known()) return fmt::format("addr:{:#x}", *w.lock_addr);
-  if (w.kind == LockKind::fuse_request && w.fuse_conn.known()) return fmt::format("fuse:{}", *w.fuse_conn);
+  if (w.kind == LockKind::fuse_request && w.fuse_conn.known())
+    return fmt::format("fuse:{}", *w.fuse_conn);
   if (w.object_addr.known()) return fmt::format("obj:{}:{:#x}", w.lock_name, *w.object_addr);
   return "";
 }
@@ -102,7 +108,8 @@ Findings analyze(const model::Snapshot& snap, const AnalyzeOptions& opt) {
     if (!t) {
       f.notes.push_back(fmt::format("pid {} is not a blocked task in this snapshot", opt.only_pid));
     } else if (!waits_itself(*t, resolve_wait(*t, idx)) && t->state != TaskState::disk_sleep) {
-      f.notes.push_back(fmt::format("pid {} ({}) is not blocked (state {})", t->pid, t->comm, state_letter(t->state)));
+      f.notes.push_back(fmt::format("pid {} ({}) is not blocked (state {})", t->pid, t->comm,
+                                    state_letter(t->state)));
     } else {
       starts.push_back(t);
     }
@@ -142,8 +149,9 @@ Findings analyze(const model::Snapshot& snap, const AnalyzeOptions& opt) {
       return false;
     });
     // Group tasks waiting on the same lock: the longest-stuck one heads the group.
-    std::stable_sort(chains.begin(), chains.end(),
-                     [](const Chain& a, const Chain& b) { return stuck_of(a.stuck) > stuck_of(b.stuck); });
+    std::stable_sort(chains.begin(), chains.end(), [](const Chain& a, const Chain& b) {
+      return stuck_of(a.stuck) > stuck_of(b.stuck);
+    });
     std::map<std::string, size_t> head_of;
     std::vector<Chain> grouped;
     for (auto& c : chains) {

@@ -15,18 +15,19 @@ struct TaskRef {
   std::string comm;
   model::TaskState state = model::TaskState::unknown;
   Maybe<double> stuck_seconds;
-  bool alive = true;          // false: the task no longer exists (exited, killed by an Oops)
-  std::string stop_reason;    // "SIGSTOP", "ptrace"
-  std::string death;          // why it died, when !alive
-  std::string container;      // "docker:0123456789ab" when its cgroup names a container
+  bool alive = true;        // false: the task no longer exists (exited, killed by an Oops)
+  std::string stop_reason;  // "SIGSTOP", "ptrace"
+  std::string death;        // why it died, when !alive
+  std::string container;    // "docker:0123456789ab" when its cgroup names a container
   bool operator==(const TaskRef&) const = default;
 };
 
 /// The object a wait's lock belongs to, already described for people and JSON.
 struct ObjectRef {
   model::ObjectType type = model::ObjectType::none;
-  std::string summary;                                   // "super_block loop0 (fuseblk, mounted on /mnt/img)"
-  std::vector<std::pair<std::string, std::string>> fields;  // ("s_id","loop0"), ("fs_type","fuseblk")...
+  std::string summary;  // "super_block loop0 (fuseblk, mounted on /mnt/img)"
+  std::vector<std::pair<std::string, std::string>>
+      fields;  // ("s_id","loop0"), ("fs_type","fuseblk")...
   bool operator==(const ObjectRef&) const = default;
 };
 
@@ -35,24 +36,24 @@ struct Hop {
   TaskRef waiter;
   model::Wait wait;
   ObjectRef object;
-  std::vector<TaskRef> holders;        // owners, FUSE daemons, uffd handlers; empty = no owner
+  std::vector<TaskRef> holders;  // owners, FUSE daemons, uffd handlers; empty = no owner
   model::LockMode holder_mode = model::LockMode::unknown;
-  std::string holder_note;             // "reader-owned, last reader X, may be stale", "frozen"
+  std::string holder_note;  // "reader-owned, last reader X, may be stale", "frozen"
   bool operator==(const Hop&) const = default;
 };
 
 /// The kind of thing at the end of a chain.
 enum class RootKind {
-  stopped_task,     // a holder / daemon stopped by SIGSTOP or ptrace
-  dead_owner,       // the owner died holding the lock: leaked
-  frozen_fs,        // fsfreeze
-  fuse_daemon,      // a FUSE daemon that does not answer (running or sleeping)
-  uffd_handler,     // a userfaultfd handler that does not resolve the fault
-  deadlock,         // a cycle
-  running_owner,    // the owner runs: contention, not a hang
-  leaked_to_user,   // the owner sleeps for user space: an earlier system call kept the lock
-  blocked_owner,    // the chain ends at an owner blocked on something unknown
-  no_owner,         // nobody holds it (reader-owned rwsem, I/O, unknown waits)
+  stopped_task,    // a holder / daemon stopped by SIGSTOP or ptrace
+  dead_owner,      // the owner died holding the lock: leaked
+  frozen_fs,       // fsfreeze
+  fuse_daemon,     // a FUSE daemon that does not answer (running or sleeping)
+  uffd_handler,    // a userfaultfd handler that does not resolve the fault
+  deadlock,        // a cycle
+  running_owner,   // the owner runs: contention, not a hang
+  leaked_to_user,  // the owner sleeps for user space: an earlier system call kept the lock
+  blocked_owner,   // the chain ends at an owner blocked on something unknown
+  no_owner,        // nobody holds it (reader-owned rwsem, I/O, unknown waits)
   unknown,
 };
 
@@ -60,8 +61,8 @@ enum class RootKind {
 struct RootCause {
   RootKind kind = RootKind::unknown;
   Maybe<int> pid;
-  std::string summary;   // one sentence
-  std::string remedy;    // a command or action
+  std::string summary;  // one sentence
+  std::string remedy;   // a command or action
   bool operator==(const RootCause&) const = default;
 };
 
@@ -70,7 +71,7 @@ struct Chain {
   TaskRef stuck;
   std::vector<Hop> hops;
   RootCause root;
-  std::vector<int> also_waiting;   // other stuck tasks waiting on the same first lock
+  std::vector<int> also_waiting;  // other stuck tasks waiting on the same first lock
   bool operator==(const Chain&) const = default;
 };
 
@@ -82,9 +83,9 @@ struct Cycle {
 
 /// Everything the analysis found.
 struct Findings {
-  std::vector<Chain> chains;      // sorted by stuck time, longest first
+  std::vector<Chain> chains;  // sorted by stuck time, longest first
   std::vector<Cycle> cycles;
-  std::vector<std::string> notes; // carried over from the snapshot, plus analysis caveats
+  std::vector<std::string> notes;  // carried over from the snapshot, plus analysis caveats
   bool operator==(const Findings&) const = default;
 };
 

@@ -19,7 +19,8 @@ bool owns(const model::Lock& l, const model::Task& t) {
 
 // The FUSE connection a task's request goes to: the fuse super_block whose lock it holds,
 // else the only connection there is.
-Maybe<std::uint32_t> guess_fuse_conn(const model::Task& t, const SnapshotIndex& idx, std::string& how) {
+Maybe<std::uint32_t> guess_fuse_conn(const model::Task& t, const SnapshotIndex& idx,
+                                     std::string& how) {
   for (const auto& l : idx.snapshot().locks) {
     if (!owns(l, t) || !l.addr.known()) continue;
     const model::SuperBlock* sb = idx.super_block_by_lock(*l.addr);
@@ -77,8 +78,8 @@ bool add_held_site_holders(ResolvedHop& rh, const model::Task& waiter, const Sna
 void add_lock_holders(ResolvedHop& rh, const model::Task& waiter, const SnapshotIndex& idx) {
   Hop& hop = rh.hop;
   const model::Wait& w = hop.wait;
-  const model::Lock* lock = w.lock_addr.known() ? idx.lock_by_addr(*w.lock_addr)
-                                                : idx.lock_by_name(w.lock_name);
+  const model::Lock* lock =
+      w.lock_addr.known() ? idx.lock_by_addr(*w.lock_addr) : idx.lock_by_name(w.lock_name);
   if (lock) {
     hop.holder_mode = lock->owner_mode;
     const model::Task* owner = nullptr;
@@ -97,10 +98,12 @@ void add_lock_holders(ResolvedHop& rh, const model::Task& waiter, const Snapshot
         r.comm = lock->owner_comm.empty() ? "?" : lock->owner_comm;
         r.alive = false;
         r.state = model::TaskState::dead;
-        r.death = lock->owner_stale
-                      ? "the owner exited holding the lock (its task_struct now belongs to a newer task)"
-                      : fmt::format("no live task at owner address {:#x}; last known pid/comm may be stale",
-                                    *lock->owner_task);
+        r.death =
+            lock->owner_stale
+                ? "the owner exited holding the lock (its task_struct now belongs to a newer task)"
+                : fmt::format(
+                      "no live task at owner address {:#x}; last known pid/comm may be stale",
+                      *lock->owner_task);
         hop.holders.push_back(with_oops(r, idx));
         rh.holder_tasks.push_back(nullptr);
       }
@@ -119,11 +122,12 @@ void add_lock_holders(ResolvedHop& rh, const model::Task& waiter, const Snapshot
     }
     if (lock->reader_owned) {
       hop.holder_mode = LockMode::read;
-      hop.holder_note = fmt::format("reader-owned: last reader {}, may be stale (readers are not tracked)",
-                                    owner ? fmt::format("{} (pid {})", owner->comm, owner->pid)
-                                          : std::string("unknown"));
+      hop.holder_note = fmt::format(
+          "reader-owned: last reader {}, may be stale (readers are not tracked)",
+          owner ? fmt::format("{} (pid {})", owner->comm, owner->pid) : std::string("unknown"));
     }
-    if (!lock->how_found.empty() && hop.holder_note.empty() && lock->confidence != model::Confidence::certain)
+    if (!lock->how_found.empty() && hop.holder_note.empty() &&
+        lock->confidence != model::Confidence::certain)
       hop.holder_note = "owner from " + lock->how_found;
     if (!hop.holders.empty()) return;
   }
@@ -137,8 +141,10 @@ void add_lock_holders(ResolvedHop& rh, const model::Task& waiter, const Snapshot
     hop.holders.push_back(make_task_ref(t));
     rh.holder_tasks.push_back(nullptr);
     hop.holder_mode = LockMode::write;
-    hop.holder_note = fmt::format("likely owner: {} (pid {}) died in an Oops while {} was taken; "
-                                  "no other task is known to hold it", t.comm, t.pid, w.lock_name);
+    hop.holder_note = fmt::format(
+        "likely owner: {} (pid {}) died in an Oops while {} was taken; "
+        "no other task is known to hold it",
+        t.comm, t.pid, w.lock_name);
     return;
   }
 }
@@ -154,8 +160,8 @@ bool add_held_site_holders(ResolvedHop& rh, const model::Task& waiter, const Sna
       hop.holders.push_back(make_task_ref(t));
       rh.holder_tasks.push_back(t.state == model::TaskState::dead ? nullptr : &t);
       hop.holder_mode = site->mode;
-      hop.holder_note = fmt::format("owner inferred from its stack: {} holds {} ({})", site->function,
-                                    site->lock_name, site->source);
+      hop.holder_note = fmt::format("owner inferred from its stack: {} holds {} ({})",
+                                    site->function, site->lock_name, site->source);
       return true;
     }
   }
@@ -197,7 +203,8 @@ Maybe<model::Wait> resolve_wait(const model::Task& task, const SnapshotIndex& id
       if (w.fuse_conn.known()) w.how_found += "; connection: " + how;
     }
   }
-  if (w.kind == LockKind::userfaultfd && !w.object_addr.known() && idx.snapshot().userfaultfds.size() == 1) {
+  if (w.kind == LockKind::userfaultfd && !w.object_addr.known() &&
+      idx.snapshot().userfaultfds.size() == 1) {
     w.object_addr = idx.snapshot().userfaultfds.front().ctx_addr;
     w.how_found += "; the only userfaultfd on the machine";
   }
@@ -246,7 +253,8 @@ ResolvedHop resolve_hop(const model::Task& waiter, model::Wait wait, const Snaps
           rh.frozen = true;
           rh.frozen_likely = true;
           hop.holder_mode = LockMode::write;
-          hop.holder_note = "no task owns sb_writers: the filesystem is most likely frozen (fsfreeze)";
+          hop.holder_note =
+              "no task owns sb_writers: the filesystem is most likely frozen (fsfreeze)";
         }
         break;
       }
@@ -254,7 +262,8 @@ ResolvedHop resolve_hop(const model::Task& waiter, model::Wait wait, const Snaps
       if (sb && sb->frozen.value_or(0) != 0) {
         rh.frozen = true;
         hop.holder_mode = LockMode::write;
-        hop.holder_note = fmt::format("filesystem frozen (s_writers.frozen={}): no task owns a freeze", *sb->frozen);
+        hop.holder_note = fmt::format(
+            "filesystem frozen (s_writers.frozen={}): no task owns a freeze", *sb->frozen);
       }
       break;
     }

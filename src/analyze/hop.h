@@ -15,7 +15,7 @@ Maybe<model::Wait> resolve_wait(const model::Task& task, const SnapshotIndex& id
 struct ResolvedHop {
   Hop hop;
   std::vector<const model::Task*> holder_tasks;
-  bool frozen = false;       // the wait is on a frozen super_block's s_writers
+  bool frozen = false;         // the wait is on a frozen super_block's s_writers
   bool frozen_likely = false;  // frozen inferred (no super_block to read s_writers.frozen from)
 };
 

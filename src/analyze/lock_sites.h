@@ -19,10 +19,10 @@ struct LockSite {
   SiteRole role;
   model::LockKind kind;
   model::LockMode mode;
-  std::string_view lock_name;   // "s_umount", "i_rwsem", "mmap_lock", "sb_writers", ...
-  model::ObjectType object;     // where that lock lives
-  std::string_view detail;      // FUSE opcode for fuse_request waits, else a short note
-  std::string_view source;      // kernel source reference (file:function, version)
+  std::string_view lock_name;  // "s_umount", "i_rwsem", "mmap_lock", "sb_writers", ...
+  model::ObjectType object;    // where that lock lives
+  std::string_view detail;     // FUSE opcode for fuse_request waits, else a short note
+  std::string_view source;     // kernel source reference (file:function, version)
 };
 
 /// Every row, in table order.

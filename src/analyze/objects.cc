@@ -25,7 +25,8 @@ std::string format_dev(std::uint32_t dev) { return fmt::format("{}:{}", dev >> 2
 ObjectRef describe_super_block(const model::SuperBlock& sb) {
   ObjectRef o;
   o.type = model::ObjectType::super_block;
-  std::string where = sb.mount_points.empty() ? "not mounted" : "mounted on " + join_strings(sb.mount_points);
+  std::string where =
+      sb.mount_points.empty() ? "not mounted" : "mounted on " + join_strings(sb.mount_points);
   o.summary = fmt::format("super_block {} ({}, {})", sb.s_id, sb.fs_type, where);
   o.fields = {{"s_id", sb.s_id}, {"fs_type", sb.fs_type}};
   if (sb.dev.known()) o.fields.emplace_back("dev", format_dev(*sb.dev));
@@ -38,7 +39,8 @@ ObjectRef describe_super_block(const model::SuperBlock& sb) {
 ObjectRef describe_inode(const model::Inode& inode, const SnapshotIndex& idx) {
   ObjectRef o;
   o.type = model::ObjectType::inode;
-  const model::SuperBlock* sb = inode.sb_addr.known() ? idx.super_block_by_addr(*inode.sb_addr) : nullptr;
+  const model::SuperBlock* sb =
+      inode.sb_addr.known() ? idx.super_block_by_addr(*inode.sb_addr) : nullptr;
   std::string ino = inode.ino.known() ? std::to_string(*inode.ino) : "?";
   o.summary = fmt::format("inode {}", ino);
   if (!inode.name.empty()) o.summary += fmt::format(" \"{}\"", inode.name);
@@ -63,7 +65,8 @@ ObjectRef describe_mm(const model::MmStruct& mm, const SnapshotIndex& idx) {
   std::string who;
   for (int tgid : mm.tgids) {
     const model::Task* t = idx.task_by_pid(tgid);
-    who += (who.empty() ? "" : ", ") + (t ? fmt::format("{} (pid {})", t->comm, tgid) : fmt::format("pid {}", tgid));
+    who += (who.empty() ? "" : ", ") +
+           (t ? fmt::format("{} (pid {})", t->comm, tgid) : fmt::format("pid {}", tgid));
   }
   o.summary = "mm_struct of " + (who.empty() ? std::string("an unknown process") : who);
   o.fields = {{"tgids", join_ints(mm.tgids)}, {"addr", fmt::format("{:#x}", mm.addr)}};
@@ -74,9 +77,12 @@ ObjectRef describe_fuse_conn(std::uint32_t id, const model::FuseConn* conn) {
   ObjectRef o;
   o.type = model::ObjectType::fuse_conn;
   o.summary = fmt::format("FUSE connection {}", id);
-  std::string abort = conn && !conn->abort_path.empty() ? conn->abort_path
-                                                        : fmt::format("/sys/fs/fuse/connections/{}/abort", id);
-  o.fields = {{"id", std::to_string(id)}, {"daemons", conn ? join_ints(conn->daemon_pids) : ""}, {"abort", abort}};
+  std::string abort = conn && !conn->abort_path.empty()
+                          ? conn->abort_path
+                          : fmt::format("/sys/fs/fuse/connections/{}/abort", id);
+  o.fields = {{"id", std::to_string(id)},
+              {"daemons", conn ? join_ints(conn->daemon_pids) : ""},
+              {"abort", abort}};
   return o;
 }
 
@@ -84,7 +90,8 @@ ObjectRef describe_userfaultfd(const model::Userfaultfd& uffd) {
   ObjectRef o;
   o.type = model::ObjectType::userfaultfd;
   o.summary = fmt::format("userfaultfd context {:#x}", uffd.ctx_addr);
-  o.fields = {{"handlers", join_ints(uffd.handler_pids)}, {"addr", fmt::format("{:#x}", uffd.ctx_addr)}};
+  o.fields = {{"handlers", join_ints(uffd.handler_pids)},
+              {"addr", fmt::format("{:#x}", uffd.ctx_addr)}};
   return o;
 }
 
@@ -103,7 +110,8 @@ ObjectRef resolve_object(model::Wait& wait, const model::Task& waiter, const Sna
     if (const auto* sb = idx.super_block_by_lock(a)) {
       wait.object_type = model::ObjectType::super_block;
       wait.object_addr = sb->addr;
-      if (wait.lock_name.empty()) wait.lock_name = sb->s_umount_addr.value_or(0) == a ? "s_umount" : "sb_writers";
+      if (wait.lock_name.empty())
+        wait.lock_name = sb->s_umount_addr.value_or(0) == a ? "s_umount" : "sb_writers";
       return describe_super_block(*sb);
     }
     if (const auto* inode = idx.inode_by_lock(a)) {
@@ -130,7 +138,8 @@ ObjectRef resolve_object(model::Wait& wait, const model::Task& waiter, const Sna
   if (wait.kind == model::LockKind::userfaultfd && wait.object_addr.known()) {
     if (const auto* u = idx.userfaultfd(*wait.object_addr)) return describe_userfaultfd(*u);
   }
-  if (wait.kind == model::LockKind::percpu_rwsem && wait.object_type == model::ObjectType::super_block) {
+  if (wait.kind == model::LockKind::percpu_rwsem &&
+      wait.object_type == model::ObjectType::super_block) {
     // No address (percpu waits set no blocker): a frozen super_block is the likely object.
     const model::SuperBlock* frozen = nullptr;
     int n = 0;
@@ -145,12 +154,14 @@ ObjectRef resolve_object(model::Wait& wait, const model::Task& waiter, const Sna
       return describe_super_block(*frozen);
     }
   }
-  if (wait.kind == model::LockKind::mutex && wait.object_type == model::ObjectType::global && !wait.lock_name.empty()) {
+  if (wait.kind == model::LockKind::mutex && wait.object_type == model::ObjectType::global &&
+      !wait.lock_name.empty()) {
     return describe_global(wait.lock_name);
   }
   (void)waiter;
   ObjectRef none;
-  none.type = wait.object_type == model::ObjectType::none ? model::ObjectType::none : model::ObjectType::unknown;
+  none.type = wait.object_type == model::ObjectType::none ? model::ObjectType::none
+                                                          : model::ObjectType::unknown;
   if (!wait.lock_name.empty()) none.summary = wait.lock_name;
   return none;
 }

@@ -100,7 +100,8 @@ TaskRef make_task_ref(const model::Task& t) {
   r.state = t.state;
   r.stuck_seconds = t.stuck_seconds;
   r.alive = t.state != model::TaskState::dead && t.state != model::TaskState::zombie;
-  if (t.state == model::TaskState::zombie && t.death.empty()) r.death = "exited (zombie, not yet reaped)";
+  if (t.state == model::TaskState::zombie && t.death.empty())
+    r.death = "exited (zombie, not yet reaped)";
   r.stop_reason = t.stop_reason;
   r.death = t.death;
   if (t.container.known()) r.container = *t.container;
@@ -110,15 +111,24 @@ TaskRef make_task_ref(const model::Task& t) {
 std::string_view state_letter(model::TaskState s) {
   using S = model::TaskState;
   switch (s) {
-    case S::running: return "R";
-    case S::sleeping: return "S";
-    case S::disk_sleep: return "D";
-    case S::stopped: return "T";
-    case S::traced: return "t";
-    case S::zombie: return "Z";
-    case S::dead: return "X";
-    case S::idle: return "I";
-    case S::unknown: break;
+    case S::running:
+      return "R";
+    case S::sleeping:
+      return "S";
+    case S::disk_sleep:
+      return "D";
+    case S::stopped:
+      return "T";
+    case S::traced:
+      return "t";
+    case S::zombie:
+      return "Z";
+    case S::dead:
+      return "X";
+    case S::idle:
+      return "I";
+    case S::unknown:
+      break;
   }
   return "?";
 }

@@ -1,6 +1,5 @@
 // hangscope scan / why / analyze: collect (live or from a saved snapshot) -> analyze -> report.
 #include <fmt/format.h>
-
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -33,7 +32,9 @@ struct OutputFlags {
 void add_output_flags(CLI::App& app, OutputFlags& o, bool with_save) {
   app.add_flag("--json", o.json, "print JSON (schema hangscope/1)");
   app.add_flag("--dot", o.dot, "print a Graphviz picture of the wait-for graph");
-  if (with_save) app.add_option("--save", o.save, "also save the collected snapshot to FILE (replay with analyze)");
+  if (with_save)
+    app.add_option("--save", o.save,
+                   "also save the collected snapshot to FILE (replay with analyze)");
 }
 
 // Analyzes and prints; returns the exit code (0 nothing stuck, 1 stuck tasks found).
@@ -42,10 +43,12 @@ int report(const model::Snapshot& snap, const OutputFlags& o) {
   opt.only_pid = snap.query.pid;
   opt.min_stuck_seconds = snap.query.min_stuck_seconds;
   analyze::Findings f = analyze::analyze(snap, opt);
-  std::string out = o.json  ? report::render_json(f, snap) + "\n"
-                    : o.dot ? report::render_dot(f)
-                            : (snap.machine.empty() ? "" : "machine: " + report::escape_text(snap.machine) + "\n") +
-                                  report::render_text(f);
+  std::string out =
+      o.json ? report::render_json(f, snap) + "\n"
+      : o.dot
+          ? report::render_dot(f)
+          : (snap.machine.empty() ? "" : "machine: " + report::escape_text(snap.machine) + "\n") +
+                report::render_text(f);
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
   return f.chains.empty() && f.cycles.empty() ? kExitOk : kExitFound;
@@ -62,9 +65,11 @@ int run_live(const char* name, const OutputFlags& o, model::Query query, bool no
   snap->query = query;
   snap->machine = env::fingerprint_summary_quick();
   if (!o.save.empty()) {
-    std::string text = model::snapshot_to_json(*snap).dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string text = model::snapshot_to_json(*snap).dump(
+        1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (auto w = collect::write_file(o.save, text + "\n"); !w.ok()) {
-      std::fprintf(stderr, "hangscope %s: cannot save snapshot: %s\n", name, w.error().message.c_str());
+      std::fprintf(stderr, "hangscope %s: cannot save snapshot: %s\n", name,
+                   w.error().message.c_str());
       return kExitError;
     }
   }
@@ -79,7 +84,8 @@ int run_scan(int argc, char** argv) {
   std::string min = "1s";
   bool no_bpf = false;
   add_output_flags(app, o, true);
-  app.add_option("--min", min, "report tasks stuck at least this long (e.g. 5s, 500ms; default 1s)");
+  app.add_option("--min", min,
+                 "report tasks stuck at least this long (e.g. 5s, 500ms; default 1s)");
   app.add_flag("--no-bpf", no_bpf, "use /proc only");
   try {
     app.parse(argc, argv);
@@ -88,7 +94,8 @@ int run_scan(int argc, char** argv) {
   }
   auto secs = parse_duration(min);
   if (!secs) {
-    std::fprintf(stderr, "hangscope scan: --min '%s': not a duration (e.g. 5s, 500ms)\n", min.c_str());
+    std::fprintf(stderr, "hangscope scan: --min '%s': not a duration (e.g. 5s, 500ms)\n",
+                 min.c_str());
     return kExitError;
   }
   return run_live("scan", o, model::Query{0, *secs}, no_bpf);

@@ -7,9 +7,9 @@
 namespace hangscope::cli {
 
 /// Exit codes shared by every subcommand.
-inline constexpr int kExitOk = 0;        // nothing found / success
-inline constexpr int kExitFound = 1;     // stuck tasks (or crash reports) found
-inline constexpr int kExitError = 2;     // bad input, missing privilege with no fallback, ...
+inline constexpr int kExitOk = 0;     // nothing found / success
+inline constexpr int kExitFound = 1;  // stuck tasks (or crash reports) found
+inline constexpr int kExitError = 2;  // bad input, missing privilege with no fallback, ...
 
 /// A subcommand entry point: argv[0] is the subcommand name. Returns an exit code.
 using CommandFn = int (*)(int argc, char** argv);

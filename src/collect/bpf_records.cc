@@ -1,12 +1,12 @@
 #include "collect/bpf_records.h"
 
-#include "analyze/lock_sites.h"
-
 #include <fmt/format.h>
 
 #include <cstring>
 #include <map>
 #include <unordered_map>
+
+#include "analyze/lock_sites.h"
 
 namespace hangscope::collect {
 
@@ -25,8 +25,8 @@ std::string cstr(const char* s, size_t n) { return std::string(s, strnlen(s, n))
 
 model::TaskState task_state_from_kernel(__u32 state, __u32 exit_state) {
   using S = model::TaskState;
-  if (exit_state & 0x20) return S::zombie;  // EXIT_ZOMBIE
-  if (exit_state & 0x10) return S::dead;    // EXIT_DEAD
+  if (exit_state & 0x20) return S::zombie;       // EXIT_ZOMBIE
+  if (exit_state & 0x10) return S::dead;         // EXIT_DEAD
   if ((state & 0x402) == 0x402) return S::idle;  // TASK_IDLE
   if (state & 0x2) return S::disk_sleep;
   if (state & 0x4) return S::stopped;
@@ -95,7 +95,8 @@ void merge_full_records(RawScan& raw, const RawScan& second, const std::set<__u3
 
 namespace {
 
-model::Lock lock_from_blocker(const hs_task_full& f, const std::unordered_map<__u64, const hs_task_brief*>& by_addr) {
+model::Lock lock_from_blocker(const hs_task_full& f,
+                              const std::unordered_map<__u64, const hs_task_brief*>& by_addr) {
   model::Lock l;
   __u64 type = f.blocker & 3;
   l.addr = f.blocker & ~3ULL;
@@ -124,7 +125,8 @@ model::Lock lock_from_blocker(const hs_task_full& f, const std::unordered_map<__
     if (l.reader_owned) {
       l.confidence = model::Confidence::likely;
       long readers = f.lock_count >> kReaderShift;
-      l.how_found = fmt::format("rw_semaphore.owner (reader-owned, {} reader(s) by count)", readers);
+      l.how_found =
+          fmt::format("rw_semaphore.owner (reader-owned, {} reader(s) by count)", readers);
       if (readers == 0) owner = 0;  // leftover reader bit: nobody holds it
     }
   }
@@ -139,8 +141,9 @@ model::Lock lock_from_blocker(const hs_task_full& f, const std::unordered_map<__
       // The task now at that address was forked after this waiter went to sleep: the owner
       // exited (or was killed) holding the lock and its task_struct was reused.
       l.owner_stale = true;
-      l.how_found += fmt::format("; owner pointer reused by {} (pid {}), started after the wait began",
-                                 cstr(it->second->comm, sizeof it->second->comm), it->second->pid);
+      l.how_found +=
+          fmt::format("; owner pointer reused by {} (pid {}), started after the wait began",
+                      cstr(it->second->comm, sizeof it->second->comm), it->second->pid);
       l.owner_comm.clear();
       l.owner_pid = Maybe<int>::unknown("owner exited; its task_struct was reused");
     }
@@ -152,28 +155,32 @@ model::Lock lock_from_blocker(const hs_task_full& f, const std::unordered_map<__
 // waiter record into a blocker-like word (lock | type), choosing the lock type from the
 // knowledge table (or, failing that, from the lock's waiter flag bits). 0 when nothing fits.
 struct Recovered {
-  __u64 blocker = 0;          // lock | HS_BLOCKER_* for rwsem/mutex/semaphore
-  __u64 percpu_lock = 0;      // percpu_rw_semaphore address
+  __u64 blocker = 0;      // lock | HS_BLOCKER_* for rwsem/mutex/semaphore
+  __u64 percpu_lock = 0;  // percpu_rw_semaphore address
   LockMode mode = LockMode::unknown;
 };
 
-Recovered recover(const hs_task_full& f, const hs_offsets& off, const std::vector<model::StackFrame>& stack) {
+Recovered recover(const hs_task_full& f, const hs_offsets& off,
+                  const std::vector<model::StackFrame>& stack) {
   Recovered r;
   const analyze::LockSite* site = analyze::find_wait_site(stack);
   LockKind kind = site ? site->kind : LockKind::unknown;
   if (site) r.mode = site->mode;
-  if (kind == LockKind::percpu_rwsem || (kind == LockKind::unknown && f.rec_head_b && !f.rec_head_a)) {
+  if (kind == LockKind::percpu_rwsem ||
+      (kind == LockKind::unknown && f.rec_head_b && !f.rec_head_a)) {
     if (f.rec_head_b) r.percpu_lock = f.rec_head_b - off.pcpu_waiters_head;
     return r;
   }
   if (!f.rec_head_a) return r;
-  bool rwsem_waiters = (f.lock_count & 2) != 0;     // RWSEM_FLAG_WAITERS
+  bool rwsem_waiters = (f.lock_count & 2) != 0;       // RWSEM_FLAG_WAITERS
   bool mutex_waiters = (f.rec_mutex_owner & 1) != 0;  // MUTEX_FLAG_WAITERS
-  if (kind == LockKind::unknown) kind = rwsem_waiters ? LockKind::rwsem : mutex_waiters ? LockKind::mutex : kind;
+  if (kind == LockKind::unknown)
+    kind = rwsem_waiters ? LockKind::rwsem : mutex_waiters ? LockKind::mutex : kind;
   if (kind == LockKind::rwsem) {
     // The waiter record's own type says how the lock is wanted (enum rwsem_waiter_type).
     r.mode = f.rec_waiter_type == 1 ? LockMode::read : LockMode::write;
-    r.blocker = (f.rec_head_a - off.rwsem_wait_list) | (r.mode == LockMode::read ? HS_BLOCKER_RWSEM_READER : HS_BLOCKER_RWSEM_WRITER);
+    r.blocker = (f.rec_head_a - off.rwsem_wait_list) |
+                (r.mode == LockMode::read ? HS_BLOCKER_RWSEM_READER : HS_BLOCKER_RWSEM_WRITER);
   } else if (kind == LockKind::mutex) {
     r.blocker = (f.rec_head_a - off.mutex_wait_list) | HS_BLOCKER_MUTEX;
   } else if (kind == LockKind::semaphore) {
@@ -215,7 +222,8 @@ void build_snapshot(const RawScan& raw, const Kallsyms& syms, model::Snapshot& s
     t.task_addr = f.b.task_addr;
     if (f.b.mm_addr) t.mm_addr = f.b.mm_addr;
     for (__u32 i = 0; i < f.b.nr_frames && i < HS_STACK_DEPTH; ++i) {
-      t.stack.push_back(syms.empty() ? model::StackFrame{f.stack[i], "", 0, "", true} : syms.symbolize(f.stack[i]));
+      t.stack.push_back(syms.empty() ? model::StackFrame{f.stack[i], "", 0, "", true}
+                                     : syms.symbolize(f.stack[i]));
     }
     if (t.state == model::TaskState::stopped) t.stop_reason = "SIGSTOP";
     if (t.state == model::TaskState::traced) t.stop_reason = "ptrace";
@@ -246,14 +254,18 @@ void build_snapshot(const RawScan& raw, const Kallsyms& syms, model::Snapshot& s
       w.mode = LockMode::read;
       w.lock_addr = rec.percpu_lock;
       w.confidence = model::Confidence::certain;
-      w.how_found = "wait_queue_entry on its kernel stack, verified against the percpu rw-semaphore's waiters";
+      w.how_found =
+          "wait_queue_entry on its kernel stack, verified against the percpu rw-semaphore's "
+          "waiters";
       w.wait_function = "percpu_rwsem_wait";
       t.wait = w;
     } else if (g.blocker && lock_addr && t.state == model::TaskState::disk_sleep) {
       model::Wait w;
       __u64 type = g.blocker & 3;
-      w.kind = type == HS_BLOCKER_MUTEX ? LockKind::mutex : type == HS_BLOCKER_SEM ? LockKind::semaphore : LockKind::rwsem;
-      w.mode = type == HS_BLOCKER_RWSEM_READER ? LockMode::read
+      w.kind = type == HS_BLOCKER_MUTEX ? LockKind::mutex
+               : type == HS_BLOCKER_SEM ? LockKind::semaphore
+                                        : LockKind::rwsem;
+      w.mode = type == HS_BLOCKER_RWSEM_READER   ? LockMode::read
                : type == HS_BLOCKER_RWSEM_WRITER ? LockMode::write
                                                  : LockMode::exclusive;
       w.lock_addr = lock_addr;
@@ -305,16 +317,20 @@ void build_snapshot(const RawScan& raw, const Kallsyms& syms, model::Snapshot& s
       w.wait_function = "handle_userfault";
       t.wait = w;
     } else {
-      t.wait = Maybe<model::Wait>::unknown(f.has_blocker_field ? "no blocker set" : "kernel has no task_struct.blocker");
+      t.wait = Maybe<model::Wait>::unknown(
+          f.has_blocker_field ? "no blocker set" : "kernel has no task_struct.blocker");
     }
     snap.tasks.push_back(std::move(t));
   }
   for (auto& [addr, l] : locks) snap.locks.push_back(std::move(l));
-  if (!raw.fulls.empty()) snap.kernel.has_blocker_field = raw.fulls.front().has_blocker_field != 0;
-  else snap.kernel.has_blocker_field = Maybe<bool>::unknown("no blocked task to read it from");
+  if (!raw.fulls.empty())
+    snap.kernel.has_blocker_field = raw.fulls.front().has_blocker_field != 0;
+  else
+    snap.kernel.has_blocker_field = Maybe<bool>::unknown("no blocked task to read it from");
 
   std::map<__u64, std::set<int>> fuse, uffd;
-  for (const auto& h : raw.holds) (h.kind == 1 ? fuse : uffd)[h.key].insert(static_cast<int>(h.tgid));
+  for (const auto& h : raw.holds)
+    (h.kind == 1 ? fuse : uffd)[h.key].insert(static_cast<int>(h.tgid));
   for (const auto& [dev, pids] : fuse) {
     model::FuseConn c;
     c.id = static_cast<std::uint32_t>(dev);
@@ -322,9 +338,12 @@ void build_snapshot(const RawScan& raw, const Kallsyms& syms, model::Snapshot& s
     c.abort_path = fmt::format("/sys/fs/fuse/connections/{}/abort", c.id);
     snap.fuse_conns.push_back(std::move(c));
   }
-  for (const auto& [ctx, pids] : uffd) snap.userfaultfds.push_back({ctx, std::vector<int>(pids.begin(), pids.end())});
-  if (raw.dropped) snap.notes.push_back(fmt::format("BPF: {} records dropped (arrays full)", raw.dropped));
-  if (raw.truncated_bytes) snap.notes.push_back(fmt::format("BPF: {} trailing bytes ignored", raw.truncated_bytes));
+  for (const auto& [ctx, pids] : uffd)
+    snap.userfaultfds.push_back({ctx, std::vector<int>(pids.begin(), pids.end())});
+  if (raw.dropped)
+    snap.notes.push_back(fmt::format("BPF: {} records dropped (arrays full)", raw.dropped));
+  if (raw.truncated_bytes)
+    snap.notes.push_back(fmt::format("BPF: {} trailing bytes ignored", raw.truncated_bytes));
 }
 
 }  // namespace hangscope::collect

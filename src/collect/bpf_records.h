@@ -20,10 +20,10 @@ struct RawScan {
   std::vector<hs_super_block> sbs;
   std::vector<hs_file_hold> holds;
   std::vector<hs_uffd_wait> uffd_waits;
-  hs_offsets offsets{};               ///< field offsets for recovered wait-list heads
-  std::set<__u32> recovery_ran;       ///< pids recover.bpf.c looked at
-  unsigned dropped = 0;               ///< records the BPF side could not store
-  size_t truncated_bytes = 0;         ///< trailing bytes that did not form a record
+  hs_offsets offsets{};          ///< field offsets for recovered wait-list heads
+  std::set<__u32> recovery_ran;  ///< pids recover.bpf.c looked at
+  unsigned dropped = 0;          ///< records the BPF side could not store
+  size_t truncated_bytes = 0;    ///< trailing bytes that did not form a record
 };
 
 /// Appends the records in `bytes` (iter/task output) to `raw`.

@@ -39,7 +39,8 @@ int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
   char buf[512];
   vsnprintf(buf, sizeof buf, fmt, args);
   last_libbpf_error = buf;
-  while (!last_libbpf_error.empty() && last_libbpf_error.back() == '\n') last_libbpf_error.pop_back();
+  while (!last_libbpf_error.empty() && last_libbpf_error.back() == '\n')
+    last_libbpf_error.pop_back();
   return 0;
 }
 
@@ -75,8 +76,9 @@ std::set<__u32> tasks_to_recover(const RawScan& raw, const Kallsyms& syms) {
       stack.push_back(syms.symbolize(f.stack[i]));
     const analyze::LockSite* site = analyze::find_wait_site(stack);
     model::LockKind k = site ? site->kind : model::LockKind::unknown;
-    if (k == model::LockKind::fuse_request || k == model::LockKind::userfaultfd || k == model::LockKind::io ||
-        k == model::LockKind::completion || k == model::LockKind::folio_lock)
+    if (k == model::LockKind::fuse_request || k == model::LockKind::userfaultfd ||
+        k == model::LockKind::io || k == model::LockKind::completion ||
+        k == model::LockKind::folio_lock)
       continue;
     out.insert(f.b.pid);
   }
@@ -88,9 +90,12 @@ Status recover_waits(RawScan& raw, const std::set<__u32>& pids) {
   std::unique_ptr<recover_bpf, RecoverDeleter> skel(recover_bpf__open_and_load());
   if (!skel) return make_error(fmt::format("loading recover.bpf.c: {}", last_libbpf_error));
   __u8 one = 1;
-  for (__u32 pid : pids) bpf_map__update_elem(skel->maps.wanted_pids, &pid, sizeof pid, &one, sizeof one, BPF_ANY);
-  std::unique_ptr<bpf_link, LinkDeleter> link(bpf_program__attach_iter(skel->progs.recover_task, nullptr));
-  if (!link) return make_error(fmt::format("attaching recover iter/task: {}", std::strerror(errno)));
+  for (__u32 pid : pids)
+    bpf_map__update_elem(skel->maps.wanted_pids, &pid, sizeof pid, &one, sizeof one, BPF_ANY);
+  std::unique_ptr<bpf_link, LinkDeleter> link(
+      bpf_program__attach_iter(skel->progs.recover_task, nullptr));
+  if (!link)
+    return make_error(fmt::format("attaching recover iter/task: {}", std::strerror(errno)));
   auto bytes = read_iter(link.get());
   if (!bytes.ok()) return bytes.error();
   RawScan rec;
@@ -126,11 +131,15 @@ Status collect_bpf(model::Snapshot& snap, const std::function<const Kallsyms&()>
   if (!skel) return make_error(fmt::format("BPF open failed: {}", last_libbpf_error));
   skel->rodata->self_tid = static_cast<__u32>(::syscall(SYS_gettid));
   if (int err = scan_bpf__load(skel.get()); err != 0)
-    return make_error(fmt::format("BPF load failed ({}): {}", std::strerror(-err), last_libbpf_error));
-  std::unique_ptr<bpf_link, LinkDeleter> task_link(bpf_program__attach_iter(skel->progs.dump_task, nullptr));
+    return make_error(
+        fmt::format("BPF load failed ({}): {}", std::strerror(-err), last_libbpf_error));
+  std::unique_ptr<bpf_link, LinkDeleter> task_link(
+      bpf_program__attach_iter(skel->progs.dump_task, nullptr));
   if (!task_link) return make_error(fmt::format("attaching iter/task: {}", std::strerror(errno)));
-  std::unique_ptr<bpf_link, LinkDeleter> file_link(bpf_program__attach_iter(skel->progs.dump_file, nullptr));
-  if (!file_link) return make_error(fmt::format("attaching iter/task_file: {}", std::strerror(errno)));
+  std::unique_ptr<bpf_link, LinkDeleter> file_link(
+      bpf_program__attach_iter(skel->progs.dump_file, nullptr));
+  if (!file_link)
+    return make_error(fmt::format("attaching iter/task_file: {}", std::strerror(errno)));
 
   auto pass1 = read_iter(task_link.get());
   if (!pass1.ok()) return pass1.error();
@@ -139,14 +148,18 @@ Status collect_bpf(model::Snapshot& snap, const std::function<const Kallsyms&()>
 
   RawScan raw;
   decode_task_records(*pass1, raw);
-  for (__u32 i = 0; i < skel->bss->nr_sbs && i < HS_MAX_SB; ++i) raw.sbs.push_back(skel->bss->sbs[i]);
-  for (__u32 i = 0; i < skel->bss->nr_holds && i < HS_MAX_FILES; ++i) raw.holds.push_back(skel->bss->holds[i]);
+  for (__u32 i = 0; i < skel->bss->nr_sbs && i < HS_MAX_SB; ++i)
+    raw.sbs.push_back(skel->bss->sbs[i]);
+  for (__u32 i = 0; i < skel->bss->nr_holds && i < HS_MAX_FILES; ++i)
+    raw.holds.push_back(skel->bss->holds[i]);
   for (__u32 i = 0; i < skel->bss->nr_uffd_waits && i < HS_MAX_UFFD_WAITS; ++i)
     raw.uffd_waits.push_back(skel->bss->uffd_waits[i]);
   raw.dropped = skel->bss->dropped;
-  if (!skel->bss->sb_walk_done) snap.notes.push_back("super_block list not walked (scanning thread not visited)");
+  if (!skel->bss->sb_walk_done)
+    snap.notes.push_back("super_block list not walked (scanning thread not visited)");
   if (skel->bss->sb_walk_incomplete)
-    snap.notes.push_back("a super_block was being removed during the walk: the list may be incomplete");
+    snap.notes.push_back(
+        "a super_block was being removed during the walk: the list may be incomplete");
 
   static const Kallsyms kNone;
   const Kallsyms& table = raw.fulls.empty() ? kNone : syms();
@@ -160,12 +173,14 @@ Status collect_bpf(model::Snapshot& snap, const std::function<const Kallsyms&()>
     }
     if (!need.empty()) {
       if (auto r = recover_waits(raw, need); !r.ok())
-        snap.notes.push_back("waits without a blocker are guessed from stacks: " + r.error().message);
+        snap.notes.push_back("waits without a blocker are guessed from stacks: " +
+                             r.error().message);
     }
     std::set<__u32> wanted = tasks_to_follow(raw);
     if (wanted.empty()) break;
     __u8 one = 1;
-    for (__u32 pid : wanted) bpf_map__update_elem(skel->maps.wanted_pids, &pid, sizeof pid, &one, sizeof one, BPF_ANY);
+    for (__u32 pid : wanted)
+      bpf_map__update_elem(skel->maps.wanted_pids, &pid, sizeof pid, &one, sizeof one, BPF_ANY);
     auto more = read_iter(task_link.get());
     if (!more.ok()) return more.error();
     RawScan next;

@@ -29,7 +29,8 @@ Kallsyms Kallsyms::parse(std::string_view text) {
     k.syms_.push_back({addr, std::string(name), std::move(module)});
   });
   if (!nonzero) k.syms_.clear();
-  std::sort(k.syms_.begin(), k.syms_.end(), [](const Sym& a, const Sym& b) { return a.addr < b.addr; });
+  std::sort(k.syms_.begin(), k.syms_.end(),
+            [](const Sym& a, const Sym& b) { return a.addr < b.addr; });
   return k;
 }
 
@@ -37,14 +38,16 @@ Result<Kallsyms> Kallsyms::load() {
   auto text = read_small_file("/proc/kallsyms", 64u << 20);
   if (!text.ok()) return text.error();
   Kallsyms k = parse(*text);
-  if (k.empty()) return make_error("/proc/kallsyms: no usable addresses (kptr_restrict? not root?)");
+  if (k.empty())
+    return make_error("/proc/kallsyms: no usable addresses (kptr_restrict? not root?)");
   return k;
 }
 
 model::StackFrame Kallsyms::symbolize(std::uint64_t addr) const {
   model::StackFrame f;
   f.addr = addr;
-  auto it = std::upper_bound(syms_.begin(), syms_.end(), addr, [](std::uint64_t a, const Sym& s) { return a < s.addr; });
+  auto it = std::upper_bound(syms_.begin(), syms_.end(), addr,
+                             [](std::uint64_t a, const Sym& s) { return a < s.addr; });
   if (it == syms_.begin()) return f;
   --it;
   f.symbol = it->name;

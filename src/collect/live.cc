@@ -1,7 +1,7 @@
 #include "collect/live.h"
 
-#include <fmt/format.h>
 #include <dirent.h>
+#include <fmt/format.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -26,7 +26,8 @@ namespace {
 void add_kernel_facts(model::Snapshot& snap) {
   utsname u{};
   if (::uname(&u) == 0) snap.kernel.release = u.release;
-  if (auto up = read_small_file("/proc/uptime", 128); up.ok()) snap.uptime_seconds = std::strtod(up->c_str(), nullptr);
+  if (auto up = read_small_file("/proc/uptime", 128); up.ok())
+    snap.uptime_seconds = std::strtod(up->c_str(), nullptr);
   if (auto t = read_small_file("/proc/sys/kernel/tainted", 64); t.ok()) {
     unsigned long v = std::strtoul(t->c_str(), nullptr, 10);
     snap.kernel.taint = v == 0 ? std::string("none") : fmt::format("{:#x}", v);
@@ -63,7 +64,8 @@ void add_mount_points(model::Snapshot& snap) {
   if (snap.fuse_conns.size() == 1 && snap.fuse_conns[0].id == 0) {
     std::map<std::uint32_t, std::string> fuse_devs;
     for (const auto& m : mounts) {
-      if (m.fs_type.rfind("fuse", 0) == 0 && m.fs_type != "fusectl") fuse_devs[m.dev()] = m.mount_point;
+      if (m.fs_type.rfind("fuse", 0) == 0 && m.fs_type != "fusectl")
+        fuse_devs[m.dev()] = m.mount_point;
     }
     std::uint32_t only = fuse_devs.size() == 1 ? fuse_devs.begin()->first : 0;
     if (fuse_devs.empty()) {
@@ -74,7 +76,8 @@ void add_mount_points(model::Snapshot& snap) {
     }
     if (only != 0) {
       snap.fuse_conns[0].id = only;
-      snap.fuse_conns[0].abort_path = fmt::format("/sys/fs/fuse/connections/{}/abort", snap.fuse_conns[0].id);
+      snap.fuse_conns[0].abort_path =
+          fmt::format("/sys/fs/fuse/connections/{}/abort", snap.fuse_conns[0].id);
     } else {
       snap.fuse_conns.clear();
       snap.notes.push_back("FUSE daemons found but their connections are unknown without BPF");
@@ -88,7 +91,8 @@ void add_kernel_log(model::Snapshot& snap) {
   log::LogParser parser;
   auto st = log::read_kmsg([&](std::string_view line) { parser.feed(line); });
   if (!st.ok()) {
-    snap.notes.push_back("kernel log not read (dead lock owners are not named): " + st.error().message);
+    snap.notes.push_back("kernel log not read (dead lock owners are not named): " +
+                         st.error().message);
     return;
   }
   parser.finish();
@@ -113,8 +117,10 @@ void add_cgroups(model::Snapshot& snap) {
     }
     t.cgroup = parse_cgroup(*text);
     std::string c = container_from_cgroup(*t.cgroup);
-    if (!c.empty()) t.container = c;
-    else t.container = Maybe<std::string>::unknown("no container id in cgroup path");
+    if (!c.empty())
+      t.container = c;
+    else
+      t.container = Maybe<std::string>::unknown("no container id in cgroup path");
   }
 }
 
@@ -130,13 +136,17 @@ Result<model::Snapshot> collect_live(const LiveOptions& options) {
     auto load_syms = [&]() -> const Kallsyms& {
       if (!loaded) {
         loaded = true;
-        if (auto k = Kallsyms::load(); k.ok()) syms = std::move(*k);
-        else snap.notes.push_back("stacks not symbolized: " + k.error().message);
+        if (auto k = Kallsyms::load(); k.ok())
+          syms = std::move(*k);
+        else
+          snap.notes.push_back("stacks not symbolized: " + k.error().message);
       }
       return syms;
     };
-    if (::geteuid() != 0) bpf = make_error("not root");
-    else bpf = collect_bpf(snap, load_syms);
+    if (::geteuid() != 0)
+      bpf = make_error("not root");
+    else
+      bpf = collect_bpf(snap, load_syms);
     if (bpf.ok()) {
       snap.source = "bpf";
     }
@@ -144,7 +154,8 @@ Result<model::Snapshot> collect_live(const LiveOptions& options) {
   if (!bpf.ok()) {
     snap = model::Snapshot{};
     add_kernel_facts(snap);
-    snap.notes.push_back("no BPF (" + bpf.error().message + "): /proc fallback; lock addresses and owners are guessed from stacks");
+    snap.notes.push_back("no BPF (" + bpf.error().message +
+                         "): /proc fallback; lock addresses and owners are guessed from stacks");
     if (auto p = collect_proc(snap); !p.ok()) return p.error();
     snap.source = "proc";
   }

@@ -7,7 +7,7 @@
 namespace hangscope::collect {
 
 struct LiveOptions {
-  bool allow_bpf = true;   ///< false: /proc only (--no-bpf)
+  bool allow_bpf = true;  ///< false: /proc only (--no-bpf)
 };
 
 /// Collects a Snapshot of this machine. Degrades: without root/BTF/BPF it falls back to /proc and

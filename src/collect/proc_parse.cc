@@ -1,18 +1,19 @@
 #include "collect/proc_parse.h"
 
-#include "core/lines.h"
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
+
+#include "core/lines.h"
 
 namespace hangscope::collect {
 
 Result<ProcStat> parse_proc_stat(std::string_view text) {
   ProcStat s;
   size_t lp = text.find('('), rp = text.rfind(')');
-  if (lp == std::string_view::npos || rp == std::string_view::npos || rp < lp || rp + 2 >= text.size())
+  if (lp == std::string_view::npos || rp == std::string_view::npos || rp < lp ||
+      rp + 2 >= text.size())
     return make_error("not a /proc/PID/stat line");
   if (std::from_chars(text.data(), text.data() + lp, s.pid).ec != std::errc() && text[0] != ' ')
     return make_error("bad pid in stat");
@@ -100,9 +101,12 @@ std::string container_from_cgroup(std::string_view path) {
   struct Rule {
     std::string_view prefix, runtime;
   };
-  static constexpr Rule rules[] = {{"docker-", "docker"},        {"/docker/", "docker"},
-                                   {"cri-containerd-", "containerd"}, {"/containerd/", "containerd"},
-                                   {"libpod-", "podman"},        {"/libpod/", "podman"},
+  static constexpr Rule rules[] = {{"docker-", "docker"},
+                                   {"/docker/", "docker"},
+                                   {"cri-containerd-", "containerd"},
+                                   {"/containerd/", "containerd"},
+                                   {"libpod-", "podman"},
+                                   {"/libpod/", "podman"},
                                    {"crio-", "cri-o"}};
   for (const auto& r : rules) {
     std::string id = find_id(path, r.prefix);

@@ -12,7 +12,7 @@ namespace hangscope::collect {
 
 struct ProcStat {
   int pid = 0;
-  std::string comm;      ///< raw bytes between the first '(' and the last ')'
+  std::string comm;  ///< raw bytes between the first '(' and the last ')'
   char state = '?';
   int ppid = 0;
   unsigned long long start_ticks = 0;  ///< field 22, clock ticks since boot

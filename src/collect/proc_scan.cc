@@ -8,8 +8,8 @@
 #include <cstring>
 #include <set>
 
-#include "collect/proc_parse.h"
 #include "analyze/lock_sites.h"
+#include "collect/proc_parse.h"
 #include "collect/read_file.h"
 #include "model/enums.h"
 
@@ -78,7 +78,8 @@ Status collect_proc(model::Snapshot& snap) {
         stacks_readable = false;
       }
       if (t.stack.empty()) {
-        if (auto wchan = read_small_file(base + "/wchan", 256); wchan.ok() && !wchan->empty() && *wchan != "0")
+        if (auto wchan = read_small_file(base + "/wchan", 256);
+            wchan.ok() && !wchan->empty() && *wchan != "0")
           t.stack.push_back({0, *wchan, 0, "", true});
       }
       t.wait = Maybe<model::Wait>::unknown("no BPF: lock address unknown");
@@ -86,7 +87,8 @@ Status collect_proc(model::Snapshot& snap) {
     }
     if (holds_dev_fuse(pid)) fuse_daemons.push_back(pid);
   }
-  if (!stacks_readable) snap.notes.push_back("/proc/PID/stack not readable (not root): waits guessed from wchan");
+  if (!stacks_readable)
+    snap.notes.push_back("/proc/PID/stack not readable (not root): waits guessed from wchan");
   if (!fuse_daemons.empty()) {
     // Without BPF the connection of each /dev/fuse file is unknown: attach them to the FUSE
     // mounts' connections only when there is exactly one (the live collector fills mounts).

@@ -60,6 +60,7 @@ LiteralScanner::LiteralScanner(std::span<const std::string_view> literals, Isa i
     }
   }
 #ifdef HANGSCOPE_TEDDY_X86
+  __builtin_cpu_init();  // needed when constructed before main (a static initialiser)
   simd_ = isa != Isa::scalar && __builtin_cpu_supports("ssse3");
   avx2_ = (isa == Isa::avx2 || isa == Isa::best) && __builtin_cpu_supports("avx2");
 #endif

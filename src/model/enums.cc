@@ -11,14 +11,14 @@ template <typename E, size_t N>
 using Names = std::array<std::pair<E, std::string_view>, N>;
 
 constexpr Names<TaskState, 9> kStates{{{TaskState::running, "running"},
-                                        {TaskState::sleeping, "sleeping"},
-                                        {TaskState::disk_sleep, "disk_sleep"},
-                                        {TaskState::stopped, "stopped"},
-                                        {TaskState::traced, "traced"},
-                                        {TaskState::zombie, "zombie"},
-                                        {TaskState::dead, "dead"},
-                                        {TaskState::idle, "idle"},
-                                        {TaskState::unknown, "unknown"}}};
+                                       {TaskState::sleeping, "sleeping"},
+                                       {TaskState::disk_sleep, "disk_sleep"},
+                                       {TaskState::stopped, "stopped"},
+                                       {TaskState::traced, "traced"},
+                                       {TaskState::zombie, "zombie"},
+                                       {TaskState::dead, "dead"},
+                                       {TaskState::idle, "idle"},
+                                       {TaskState::unknown, "unknown"}}};
 constexpr Names<LockKind, 10> kKinds{{{LockKind::mutex, "mutex"},
                                       {LockKind::rwsem, "rwsem"},
                                       {LockKind::semaphore, "semaphore"},
@@ -33,8 +33,9 @@ constexpr Names<LockMode, 4> kModes{{{LockMode::read, "read"},
                                      {LockMode::write, "write"},
                                      {LockMode::exclusive, "exclusive"},
                                      {LockMode::unknown, "unknown"}}};
-constexpr Names<Confidence, 3> kConf{
-    {{Confidence::certain, "certain"}, {Confidence::likely, "likely"}, {Confidence::guess, "guess"}}};
+constexpr Names<Confidence, 3> kConf{{{Confidence::certain, "certain"},
+                                      {Confidence::likely, "likely"},
+                                      {Confidence::guess, "guess"}}};
 constexpr Names<ObjectType, 8> kObjs{{{ObjectType::none, "none"},
                                       {ObjectType::super_block, "super_block"},
                                       {ObjectType::inode, "inode"},
@@ -75,15 +76,24 @@ std::optional<ObjectType> object_type_from(std::string_view s) { return parse(kO
 
 TaskState task_state_from_letter(char c) {
   switch (c) {
-    case 'R': return TaskState::running;
-    case 'S': return TaskState::sleeping;
-    case 'D': return TaskState::disk_sleep;
-    case 'T': return TaskState::stopped;
-    case 't': return TaskState::traced;
-    case 'Z': return TaskState::zombie;
-    case 'X': return TaskState::dead;
-    case 'I': return TaskState::idle;
-    default: return TaskState::unknown;
+    case 'R':
+      return TaskState::running;
+    case 'S':
+      return TaskState::sleeping;
+    case 'D':
+      return TaskState::disk_sleep;
+    case 'T':
+      return TaskState::stopped;
+    case 't':
+      return TaskState::traced;
+    case 'Z':
+      return TaskState::zombie;
+    case 'X':
+      return TaskState::dead;
+    case 'I':
+      return TaskState::idle;
+    default:
+      return TaskState::unknown;
   }
 }
 

@@ -16,24 +16,34 @@ json hex(std::uint64_t v) { return fmt::format("{:#x}", v); }
 template <typename T>
 json maybe(const Maybe<T>& m) {
   if (!m.known()) return json{{"unknown", m.why_unknown}};
-  if constexpr (std::is_same_v<T, std::uint64_t>) return hex(*m);
-  else return json(*m);
+  if constexpr (std::is_same_v<T, std::uint64_t>)
+    return hex(*m);
+  else
+    return json(*m);
 }
 
 json frames(const std::vector<StackFrame>& st) {
   json a = json::array();
   for (const auto& f : st)
-    a.push_back({{"addr", hex(f.addr)}, {"symbol", f.symbol}, {"offset", f.offset}, {"module", f.module},
+    a.push_back({{"addr", hex(f.addr)},
+                 {"symbol", f.symbol},
+                 {"offset", f.offset},
+                 {"module", f.module},
                  {"reliable", f.reliable}});
   return a;
 }
 
 json wait_json(const Wait& w) {
-  return {{"kind", to_string(w.kind)},       {"mode", to_string(w.mode)},
-          {"lock_addr", maybe(w.lock_addr)}, {"lock_name", w.lock_name},
-          {"object_type", to_string(w.object_type)}, {"object_addr", maybe(w.object_addr)},
-          {"fuse_conn", maybe(w.fuse_conn)}, {"fuse_opcode", w.fuse_opcode},
-          {"confidence", to_string(w.confidence)}, {"how_found", w.how_found},
+  return {{"kind", to_string(w.kind)},
+          {"mode", to_string(w.mode)},
+          {"lock_addr", maybe(w.lock_addr)},
+          {"lock_name", w.lock_name},
+          {"object_type", to_string(w.object_type)},
+          {"object_addr", maybe(w.object_addr)},
+          {"fuse_conn", maybe(w.fuse_conn)},
+          {"fuse_opcode", w.fuse_opcode},
+          {"confidence", to_string(w.confidence)},
+          {"how_found", w.how_found},
           {"wait_function", w.wait_function}};
 }
 
@@ -52,8 +62,10 @@ Maybe<T> get_maybe(const json& j, const char* key) {
   if (!j.contains(key)) return Maybe<T>::unknown("absent");
   const json& v = j.at(key);
   if (v.is_object()) return Maybe<T>::unknown(v.value("unknown", std::string("unknown")));
-  if constexpr (std::is_same_v<T, std::uint64_t>) return parse_hex(v);
-  else return v.get<T>();
+  if constexpr (std::is_same_v<T, std::uint64_t>)
+    return parse_hex(v);
+  else
+    return v.get<T>();
 }
 
 template <typename E>
@@ -67,7 +79,8 @@ E get_enum(const json& j, const char* key, std::optional<E> (*parse)(std::string
 std::vector<StackFrame> get_frames(const json& a) {
   std::vector<StackFrame> out;
   for (const auto& f : a)
-    out.push_back({parse_hex(f.at("addr")), f.at("symbol"), f.at("offset"), f.at("module"), f.at("reliable")});
+    out.push_back({parse_hex(f.at("addr")), f.at("symbol"), f.at("offset"), f.at("module"),
+                   f.at("reliable")});
   return out;
 }
 
@@ -101,40 +114,63 @@ json snapshot_to_json(const Snapshot& s) {
                  {"taint", maybe(s.kernel.taint)}};
   j["tasks"] = json::array();
   for (const auto& t : s.tasks) {
-    j["tasks"].push_back({{"pid", t.pid}, {"tgid", t.tgid}, {"comm", t.comm}, {"state", to_string(t.state)},
-                          {"stuck_seconds", maybe(t.stuck_seconds)}, {"task_addr", maybe(t.task_addr)},
-                          {"mm_addr", maybe(t.mm_addr)}, {"stack", frames(t.stack)},
-                          {"wait", t.wait.known() ? wait_json(*t.wait) : json{{"unknown", t.wait.why_unknown}}},
-                          {"stop_reason", t.stop_reason}, {"cgroup", maybe(t.cgroup)},
-                          {"container", maybe(t.container)}, {"death", t.death}});
+    j["tasks"].push_back(
+        {{"pid", t.pid},
+         {"tgid", t.tgid},
+         {"comm", t.comm},
+         {"state", to_string(t.state)},
+         {"stuck_seconds", maybe(t.stuck_seconds)},
+         {"task_addr", maybe(t.task_addr)},
+         {"mm_addr", maybe(t.mm_addr)},
+         {"stack", frames(t.stack)},
+         {"wait", t.wait.known() ? wait_json(*t.wait) : json{{"unknown", t.wait.why_unknown}}},
+         {"stop_reason", t.stop_reason},
+         {"cgroup", maybe(t.cgroup)},
+         {"container", maybe(t.container)},
+         {"death", t.death}});
   }
   j["locks"] = json::array();
   for (const auto& l : s.locks) {
-    j["locks"].push_back({{"addr", maybe(l.addr)}, {"kind", to_string(l.kind)}, {"name", l.name},
-                          {"owner_task", maybe(l.owner_task)}, {"owner_pid", maybe(l.owner_pid)},
-                          {"owner_comm", l.owner_comm}, {"owner_mode", to_string(l.owner_mode)},
-                          {"reader_owned", l.reader_owned}, {"owner_stale", l.owner_stale},
+    j["locks"].push_back({{"addr", maybe(l.addr)},
+                          {"kind", to_string(l.kind)},
+                          {"name", l.name},
+                          {"owner_task", maybe(l.owner_task)},
+                          {"owner_pid", maybe(l.owner_pid)},
+                          {"owner_comm", l.owner_comm},
+                          {"owner_mode", to_string(l.owner_mode)},
+                          {"reader_owned", l.reader_owned},
+                          {"owner_stale", l.owner_stale},
                           {"count", maybe(l.count)},
-                          {"confidence", to_string(l.confidence)}, {"how_found", l.how_found}});
+                          {"confidence", to_string(l.confidence)},
+                          {"how_found", l.how_found}});
   }
   j["super_blocks"] = json::array();
   for (const auto& b : s.super_blocks) {
-    j["super_blocks"].push_back({{"addr", hex(b.addr)}, {"s_id", b.s_id}, {"fs_type", b.fs_type},
-                                 {"dev", maybe(b.dev)}, {"mount_points", b.mount_points},
+    j["super_blocks"].push_back({{"addr", hex(b.addr)},
+                                 {"s_id", b.s_id},
+                                 {"fs_type", b.fs_type},
+                                 {"dev", maybe(b.dev)},
+                                 {"mount_points", b.mount_points},
                                  {"s_umount_addr", maybe(b.s_umount_addr)},
-                                 {"s_writers_addr", maybe(b.s_writers_addr)}, {"frozen", maybe(b.frozen)}});
+                                 {"s_writers_addr", maybe(b.s_writers_addr)},
+                                 {"frozen", maybe(b.frozen)}});
   }
   j["inodes"] = json::array();
   for (const auto& i : s.inodes) {
-    j["inodes"].push_back({{"addr", hex(i.addr)}, {"ino", maybe(i.ino)}, {"sb_addr", maybe(i.sb_addr)},
-                           {"name", i.name}, {"i_rwsem_addr", maybe(i.i_rwsem_addr)}});
+    j["inodes"].push_back({{"addr", hex(i.addr)},
+                           {"ino", maybe(i.ino)},
+                           {"sb_addr", maybe(i.sb_addr)},
+                           {"name", i.name},
+                           {"i_rwsem_addr", maybe(i.i_rwsem_addr)}});
   }
   j["mms"] = json::array();
   for (const auto& m : s.mms)
-    j["mms"].push_back({{"addr", hex(m.addr)}, {"mmap_lock_addr", maybe(m.mmap_lock_addr)}, {"tgids", m.tgids}});
+    j["mms"].push_back(
+        {{"addr", hex(m.addr)}, {"mmap_lock_addr", maybe(m.mmap_lock_addr)}, {"tgids", m.tgids}});
   j["fuse_conns"] = json::array();
   for (const auto& c : s.fuse_conns)
-    j["fuse_conns"].push_back({{"id", c.id}, {"daemon_pids", c.daemon_pids}, {"abort_path", c.abort_path}});
+    j["fuse_conns"].push_back(
+        {{"id", c.id}, {"daemon_pids", c.daemon_pids}, {"abort_path", c.abort_path}});
   j["userfaultfds"] = json::array();
   for (const auto& u : s.userfaultfds)
     j["userfaultfds"].push_back({{"ctx_addr", hex(u.ctx_addr)}, {"handler_pids", u.handler_pids}});
@@ -142,8 +178,12 @@ json snapshot_to_json(const Snapshot& s) {
   for (const auto& g : s.globals) j["globals"].push_back({{"addr", hex(g.addr)}, {"name", g.name}});
   j["log_events"] = json::array();
   for (const auto& e : s.log_events) {
-    j["log_events"].push_back({{"kind", e.kind}, {"title", e.title}, {"pid", maybe(e.pid)}, {"comm", e.comm},
-                               {"timestamp", maybe(e.timestamp)}, {"stack", frames(e.stack)}});
+    j["log_events"].push_back({{"kind", e.kind},
+                               {"title", e.title},
+                               {"pid", maybe(e.pid)},
+                               {"comm", e.comm},
+                               {"timestamp", maybe(e.timestamp)},
+                               {"stack", frames(e.stack)}});
   }
   j["notes"] = s.notes;
   return j;
@@ -152,7 +192,8 @@ json snapshot_to_json(const Snapshot& s) {
 Result<Snapshot> snapshot_from_json(const json& j) {
   try {
     if (!j.is_object() || j.value("schema", "") != kSnapshotSchema)
-      return make_error(fmt::format("not a hangscope snapshot (expected \"schema\": \"{}\")", kSnapshotSchema));
+      return make_error(
+          fmt::format("not a hangscope snapshot (expected \"schema\": \"{}\")", kSnapshotSchema));
     Snapshot s;
     s.source = j.at("source");
     s.machine = j.value("machine", "");
@@ -174,7 +215,8 @@ Result<Snapshot> snapshot_from_json(const json& j) {
       x.mm_addr = get_maybe<std::uint64_t>(t, "mm_addr");
       x.stack = get_frames(t.at("stack"));
       const json& w = t.at("wait");
-      x.wait = w.contains("unknown") ? Maybe<Wait>::unknown(w.at("unknown")) : Maybe<Wait>(get_wait(w));
+      x.wait =
+          w.contains("unknown") ? Maybe<Wait>::unknown(w.at("unknown")) : Maybe<Wait>(get_wait(w));
       x.stop_reason = t.at("stop_reason");
       x.cgroup = get_maybe<std::string>(t, "cgroup");
       x.container = get_maybe<std::string>(t, "container");
@@ -201,7 +243,8 @@ Result<Snapshot> snapshot_from_json(const json& j) {
       s.super_blocks.push_back({parse_hex(b.at("addr")), b.at("s_id"), b.at("fs_type"),
                                 get_maybe<std::uint32_t>(b, "dev"), b.at("mount_points"),
                                 get_maybe<std::uint64_t>(b, "s_umount_addr"),
-                                get_maybe<std::uint64_t>(b, "s_writers_addr"), get_maybe<int>(b, "frozen")});
+                                get_maybe<std::uint64_t>(b, "s_writers_addr"),
+                                get_maybe<int>(b, "frozen")});
     }
     for (const auto& i : j.at("inodes")) {
       s.inodes.push_back({parse_hex(i.at("addr")), get_maybe<std::uint64_t>(i, "ino"),
@@ -209,10 +252,14 @@ Result<Snapshot> snapshot_from_json(const json& j) {
                           get_maybe<std::uint64_t>(i, "i_rwsem_addr")});
     }
     for (const auto& m : j.at("mms"))
-      s.mms.push_back({parse_hex(m.at("addr")), get_maybe<std::uint64_t>(m, "mmap_lock_addr"), m.at("tgids")});
-    for (const auto& c : j.at("fuse_conns")) s.fuse_conns.push_back({c.at("id"), c.at("daemon_pids"), c.at("abort_path")});
-    for (const auto& u : j.at("userfaultfds")) s.userfaultfds.push_back({parse_hex(u.at("ctx_addr")), u.at("handler_pids")});
-    for (const auto& g : j.at("globals")) s.globals.push_back({parse_hex(g.at("addr")), g.at("name")});
+      s.mms.push_back(
+          {parse_hex(m.at("addr")), get_maybe<std::uint64_t>(m, "mmap_lock_addr"), m.at("tgids")});
+    for (const auto& c : j.at("fuse_conns"))
+      s.fuse_conns.push_back({c.at("id"), c.at("daemon_pids"), c.at("abort_path")});
+    for (const auto& u : j.at("userfaultfds"))
+      s.userfaultfds.push_back({parse_hex(u.at("ctx_addr")), u.at("handler_pids")});
+    for (const auto& g : j.at("globals"))
+      s.globals.push_back({parse_hex(g.at("addr")), g.at("name")});
     for (const auto& e : j.at("log_events")) {
       s.log_events.push_back({e.at("kind"), e.at("title"), get_maybe<int>(e, "pid"), e.at("comm"),
                               get_maybe<double>(e, "timestamp"), get_frames(e.at("stack"))});

@@ -1,10 +1,9 @@
 // Snapshot <-> JSON ("schema": "hangscope-snapshot/1"), lossless: a saved scan replays exactly.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "core/result.h"
 #include "model/snapshot.h"

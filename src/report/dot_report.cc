@@ -22,23 +22,27 @@ std::string dot_escape(std::string_view s) {
 }
 
 std::string node_id(const analyze::TaskRef& t) {
-  return t.pid ? fmt::format("pid{}", t.pid) : "dead_" + std::to_string(std::hash<std::string>{}(t.comm) % 100000);
+  return t.pid ? fmt::format("pid{}", t.pid)
+               : "dead_" + std::to_string(std::hash<std::string>{}(t.comm) % 100000);
 }
 
 std::string node(const analyze::TaskRef& t) {
   std::string color = !t.alive ? "red"
-                      : t.state == model::TaskState::stopped || t.state == model::TaskState::traced ? "orange"
+                      : t.state == model::TaskState::stopped || t.state == model::TaskState::traced
+                          ? "orange"
                       : t.state == model::TaskState::disk_sleep ? "grey80"
-                                                                 : "white";
+                                                                : "white";
   std::string label = fmt::format("{}\\npid {} {}", dot_escape(t.comm), t.pid,
                                   t.alive ? std::string(analyze::state_letter(t.state)) : "DEAD");
-  return fmt::format("  {} [label=\"{}\", style=filled, fillcolor={}];\n", node_id(t), label, color);
+  return fmt::format("  {} [label=\"{}\", style=filled, fillcolor={}];\n", node_id(t), label,
+                     color);
 }
 
 }  // namespace
 
 std::string render_dot(const analyze::Findings& f) {
-  std::string out = "digraph waitfor {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n";
+  std::string out =
+      "digraph waitfor {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n";
   std::set<std::string> nodes, edges;
   auto add_node = [&](const analyze::TaskRef& t) {
     if (nodes.insert(node_id(t)).second) out += node(t);

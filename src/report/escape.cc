@@ -39,10 +39,18 @@ std::string escape_text(std::string_view s) {
       }
     }
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case 0x1b: out += "\\e"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case 0x1b:
+        out += "\\e";
+        break;
       default: {
         char buf[5];
         std::snprintf(buf, sizeof buf, "\\x%02x", c);

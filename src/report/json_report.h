@@ -1,9 +1,8 @@
 // Findings as JSON, schema "hangscope/1" (docs/json-schema.md).
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "analyze/findings.h"
 #include "model/snapshot.h"

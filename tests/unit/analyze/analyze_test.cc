@@ -14,7 +14,8 @@ using namespace hangscope::testing;
 
 TEST(Analyze, DeadOwnerMeansLeakedLock) {
   model::Snapshot s;
-  auto sync = task(100, "sync", TaskState::disk_sleep, 0xa000, {"super_lock", "__iterate_supers", "ksys_sync"});
+  auto sync = task(100, "sync", TaskState::disk_sleep, 0xa000,
+                   {"super_lock", "__iterate_supers", "ksys_sync"});
   sync.wait = blocker_wait(LockKind::rwsem, LockMode::read, 0x5070);
   s.tasks.push_back(sync);
   auto lock = owned_lock(0x5070, LockKind::rwsem, 0xdead000, LockMode::write);
@@ -57,15 +58,18 @@ TEST(Analyze, CycleIsDeadlockWithEveryMember) {
 
 TEST(Analyze, MultiHopFollowsBlockedOwnersToStoppedDaemon) {
   model::Snapshot s;
-  auto w2 = task(20, "writer2", TaskState::disk_sleep, 0x20, {"rwsem_down_write_slowpath", "down_write", "fuse_file_write_iter"});
+  auto w2 = task(20, "writer2", TaskState::disk_sleep, 0x20,
+                 {"rwsem_down_write_slowpath", "down_write", "fuse_file_write_iter"});
   w2.wait = blocker_wait(LockKind::rwsem, LockMode::write, 0x7000);
   auto w1 = task(10, "writer1", TaskState::sleeping, 0x10,
-                 {"request_wait_answer", "__fuse_simple_request", "fuse_perform_write", "fuse_file_write_iter"});
+                 {"request_wait_answer", "__fuse_simple_request", "fuse_perform_write",
+                  "fuse_file_write_iter"});
   auto daemon = task(5, "hangfs", TaskState::stopped, 0x5, {"do_signal_stop"});
   daemon.stop_reason = "SIGSTOP";
   s.tasks = {w2, w1, daemon};
   s.locks = {owned_lock(0x7000, LockKind::rwsem, 0x10, LockMode::write)};
-  s.super_blocks.push_back({0x9000, "fuse", "fuse", (0u << 20) | 45u, {"/mnt/f"}, 0x9070ull, 0x9200ull, 0});
+  s.super_blocks.push_back(
+      {0x9000, "fuse", "fuse", (0u << 20) | 45u, {"/mnt/f"}, 0x9070ull, 0x9200ull, 0});
   s.inodes.push_back({0x6f00, 2ull, 0x9000ull, "f", 0x7000ull});
   s.fuse_conns.push_back({45, {5}, "/sys/fs/fuse/connections/45/abort"});
 
@@ -120,11 +124,13 @@ TEST(Analyze, MinStuckAndOnlyPidFilter) {
 // The owner of a mutex sleeps in nanosleep: the lock came back to user space with it.
 TEST(Analyze, OwnerSleepingForUserSpaceLeakedTheLock) {
   model::Snapshot s;
-  auto cat = task(114, "cat", TaskState::disk_sleep, 0x114, {"__mutex_lock", "wait_read", "vfs_read"});
+  auto cat =
+      task(114, "cat", TaskState::disk_sleep, 0x114, {"__mutex_lock", "wait_read", "vfs_read"});
   cat.wait = blocker_wait(LockKind::mutex, LockMode::exclusive, 0x9040);
   s.tasks.push_back(cat);
-  s.tasks.push_back(task(109, "sleep", TaskState::sleeping, 0x109,
-                         {"schedule", "do_nanosleep", "hrtimer_nanosleep", "__x64_sys_clock_nanosleep"}));
+  s.tasks.push_back(
+      task(109, "sleep", TaskState::sleeping, 0x109,
+           {"schedule", "do_nanosleep", "hrtimer_nanosleep", "__x64_sys_clock_nanosleep"}));
   s.locks = {owned_lock(0x9040, LockKind::mutex, 0x109, LockMode::exclusive)};
   Findings f = analyze(s);
   ASSERT_EQ(f.chains.size(), 1u);
@@ -164,7 +170,8 @@ TEST(Analyze, LogStyleLocksMatchByNameAndStackHeldSites) {
   s.tasks.push_back(task(10127, "sync", TaskState::disk_sleep, 0,
                          {"rwsem_down_read_slowpath", "down_read", "iterate_supers", "ksys_sync"}));
   s.tasks[0].task_addr = Maybe<std::uint64_t>::unknown("log");
-  auto dead = task(9151, "modprobe", TaskState::dead, 0, {"nfsd_fill_super", "vfs_get_super", "nfsd_fs_get_tree"});
+  auto dead = task(9151, "modprobe", TaskState::dead, 0,
+                   {"nfsd_fill_super", "vfs_get_super", "nfsd_fs_get_tree"});
   dead.task_addr = Maybe<std::uint64_t>::unknown("log");
   s.tasks.push_back(dead);
   Findings f = analyze(s);
@@ -188,7 +195,8 @@ using namespace hangscope::testing;
 
 TEST(Analyze, MmapLockWaitNamesTheProcessAndContainer) {
   model::Snapshot s;
-  auto reader = task(60, "ps", model::TaskState::disk_sleep, 0x60, {"__access_remote_vm", "proc_pid_cmdline_read"});
+  auto reader = task(60, "ps", model::TaskState::disk_sleep, 0x60,
+                     {"__access_remote_vm", "proc_pid_cmdline_read"});
   reader.wait = blocker_wait(model::LockKind::rwsem, model::LockMode::read, 0xe070);
   reader.container = std::string("docker:0123456789ab");
   auto owner = task(61, "app", model::TaskState::disk_sleep, 0x61, {"io_schedule"});
@@ -216,7 +224,8 @@ using namespace hangscope::testing;
 
 TEST(Analyze, SbWritersWaitWithoutSuperBlockIsLikelyFrozen) {
   model::Snapshot s;  // as from a kernel log: stacks only
-  s.tasks.push_back(task(70, "sh", model::TaskState::disk_sleep, 0, {"percpu_rwsem_wait", "__percpu_down_read", "vfs_write"}));
+  s.tasks.push_back(task(70, "sh", model::TaskState::disk_sleep, 0,
+                         {"percpu_rwsem_wait", "__percpu_down_read", "vfs_write"}));
   Findings f = analyze(s);
   ASSERT_EQ(f.chains.size(), 1u);
   EXPECT_EQ(f.chains[0].root.kind, RootKind::frozen_fs);
@@ -226,7 +235,8 @@ TEST(Analyze, SbWritersWaitWithoutSuperBlockIsLikelyFrozen) {
 
 TEST(Analyze, FuseWaitWithUnknownConnectionDoesNotBlameAMissingDaemon) {
   model::Snapshot s;
-  s.tasks.push_back(task(71, "cat", model::TaskState::disk_sleep, 0, {"request_wait_answer", "fuse_simple_request"}));
+  s.tasks.push_back(task(71, "cat", model::TaskState::disk_sleep, 0,
+                         {"request_wait_answer", "fuse_simple_request"}));
   Findings f = analyze(s);
   ASSERT_EQ(f.chains.size(), 1u);
   EXPECT_EQ(f.chains[0].root.summary.find("no daemon"), std::string::npos);

@@ -30,7 +30,8 @@ model::Snapshot load(const std::string& name) {
 }
 
 analyze::Findings run(const model::Snapshot& s) {
-  return analyze::analyze(s, {.min_stuck_seconds = s.query.min_stuck_seconds, .only_pid = s.query.pid});
+  return analyze::analyze(
+      s, {.min_stuck_seconds = s.query.min_stuck_seconds, .only_pid = s.query.pid});
 }
 
 TEST(Replay, EverySavedScanReplaysToTheLiveReport) {
@@ -56,7 +57,8 @@ TEST(Replay, SnapshotJsonRoundTripIsLossless) {
   }
 }
 
-const model::Task* find_comm(const model::Snapshot& s, const std::string& comm, model::TaskState st) {
+const model::Task* find_comm(const model::Snapshot& s, const std::string& comm,
+                             model::TaskState st) {
   for (const auto& t : s.tasks) {
     if (t.comm == comm && t.state == st) return &t;
   }

@@ -8,7 +8,9 @@
 
 namespace hangscope::testing {
 
-inline model::StackFrame frame(const std::string& sym) { return model::StackFrame{0, sym, 0, "", true}; }
+inline model::StackFrame frame(const std::string& sym) {
+  return model::StackFrame{0, sym, 0, "", true};
+}
 
 inline model::Task task(int pid, const std::string& comm, model::TaskState st, std::uint64_t addr,
                         std::vector<std::string> stack = {}) {

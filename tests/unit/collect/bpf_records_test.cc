@@ -26,7 +26,8 @@ void append(std::string& bytes, const T& rec) {
 }
 
 const Kallsyms kSyms = Kallsyms::parse(
-    "ffffffff81000000 t super_lock\nffffffff81000100 t do_truncate\nffffffff81000200 t do_signal_stop\n"
+    "ffffffff81000000 t super_lock\nffffffff81000100 t do_truncate\nffffffff81000200 t "
+    "do_signal_stop\n"
     "ffffffff81000300 t percpu_rwsem_wait\nffffffff81000400 t zzz_end\n");
 
 TEST(BpfRecords, BlockerWaitWithLiveWriterOwner) {

@@ -9,7 +9,8 @@ namespace hangscope::collect {
 namespace {
 
 TEST(ProcStat, CommWithParensAndSpaces) {
-  auto s = parse_proc_stat("4242 (evil) D (x) D 1 4242 4242 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 777 0");
+  auto s = parse_proc_stat(
+      "4242 (evil) D (x) D 1 4242 4242 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 777 0");
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->pid, 4242);
   EXPECT_EQ(s->comm, "evil) D (x");
@@ -22,7 +23,8 @@ TEST(ProcStat, CommWithParensAndSpaces) {
 
 TEST(ProcStack, ParsesRealStack) {
   auto f = parse_proc_stack(
-      "[<0>] super_lock+0xf3/0x120\n[<0>] __iterate_supers+0xcc/0x170\n[<0>] nfsd_fill_super+0x71/0x200 [nfsd]\n");
+      "[<0>] super_lock+0xf3/0x120\n[<0>] __iterate_supers+0xcc/0x170\n[<0>] "
+      "nfsd_fill_super+0x71/0x200 [nfsd]\n");
   ASSERT_EQ(f.size(), 3u);
   EXPECT_EQ(f[0].symbol, "super_lock");
   EXPECT_EQ(f[0].offset, 0xf3u);
@@ -30,13 +32,22 @@ TEST(ProcStack, ParsesRealStack) {
 }
 
 TEST(Cgroup, ContainersRecognised) {
-  EXPECT_EQ(parse_cgroup("0::/system.slice/docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n"),
-            "/system.slice/docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope");
-  EXPECT_EQ(container_from_cgroup("/system.slice/docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope"),
+  EXPECT_EQ(parse_cgroup(
+                "0::/system.slice/"
+                "docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n"),
+            "/system.slice/"
+            "docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope");
+  EXPECT_EQ(container_from_cgroup(
+                "/system.slice/"
+                "docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope"),
             "docker:0123456789ab");
-  EXPECT_EQ(container_from_cgroup("/docker/abcdefabcdef0123456789abcdefabcdef0123456789abcdefabcdef01234567"), "docker:abcdefabcdef");
-  EXPECT_EQ(container_from_cgroup("/machine.slice/libpod-ffffffffffff0000.scope"), "podman:ffffffffffff");
-  EXPECT_EQ(container_from_cgroup("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234_abcd.slice"),
+  EXPECT_EQ(container_from_cgroup(
+                "/docker/abcdefabcdef0123456789abcdefabcdef0123456789abcdefabcdef01234567"),
+            "docker:abcdefabcdef");
+  EXPECT_EQ(container_from_cgroup("/machine.slice/libpod-ffffffffffff0000.scope"),
+            "podman:ffffffffffff");
+  EXPECT_EQ(container_from_cgroup(
+                "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234_abcd.slice"),
             "kubernetes:pod1234_abcd");
   EXPECT_EQ(container_from_cgroup("/user.slice/user-0.slice/session-1.scope"), "");
 }

@@ -1,7 +1,8 @@
-#include <cctype>
 #include "env/fingerprint.h"
 
 #include <gtest/gtest.h>
+
+#include <cctype>
 
 #include "unit/env/env_fixture.h"
 
@@ -92,7 +93,8 @@ INSTANTIATE_TEST_SUITE_P(Inputs, MalformedFingerprint,
                                            BadCase{"number-overflow.json", "out of range"}),
                          [](const ::testing::TestParamInfo<BadCase>& info) {
                            std::string name;
-                           for (const char* c = info.param.file; *c; ++c) name += std::isalnum(static_cast<unsigned char>(*c)) ? *c : '_';
+                           for (const char* c = info.param.file; *c; ++c)
+                             name += std::isalnum(static_cast<unsigned char>(*c)) ? *c : '_';
                            return name;
                          });
 

@@ -35,7 +35,8 @@ namespace {
 
 TEST(Reports, HostileCommIsEscapedEverywhere) {
   model::Snapshot s;
-  auto t = testing::task(5, "\x1b]0;pwn\x07\n\xff", model::TaskState::disk_sleep, 0x5, {"io_schedule"});
+  auto t =
+      testing::task(5, "\x1b]0;pwn\x07\n\xff", model::TaskState::disk_sleep, 0x5, {"io_schedule"});
   s.tasks.push_back(t);
   auto f = analyze::analyze(s);
   ASSERT_EQ(f.chains.size(), 1u);
