@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "analyze/lock_sites.h"
 #include "analyze/objects.h"
 
@@ -62,6 +64,36 @@ TaskRef with_oops(TaskRef r, const SnapshotIndex& idx) {
   return r;
 }
 
+// The kernel has killed a task since boot: taint D (TAINT_DIE, bit 7, as /proc/sys/kernel/tainted
+// "0x..." or the log's letters "G      D") or an Oopsed task in the snapshot.
+bool kernel_killed_a_task(const model::Snapshot& snap) {
+  if (snap.kernel.taint.known()) {
+    const std::string& t = *snap.kernel.taint;
+    if (t.rfind("0x", 0) == 0) {
+      if (std::strtoull(t.c_str(), nullptr, 16) & 0x80) return true;
+    } else if (t.find('D') != std::string::npos) {
+      return true;
+    }
+  }
+  for (const auto& t : snap.tasks) {
+    if (t.state == model::TaskState::dead && !t.death.empty()) return true;
+  }
+  return false;
+}
+
+// The lock's owner pointer names the waiter itself, but no frame on the waiter's stack takes a
+// lock of that name, and the kernel has killed a task: the owner died holding it and the waiter
+// was forked into its freed task_struct (a real recursive self-deadlock shows the frame that
+// took the lock).
+bool owner_pointer_reused_by_waiter(const model::Task& owner, const model::Task& waiter,
+                                    const model::Wait& w, const SnapshotIndex& idx) {
+  if (owner.pid != waiter.pid || w.lock_name.empty()) return false;
+  for (const LockSite* site : find_held_sites(waiter.stack)) {
+    if (site->lock_name == w.lock_name) return false;
+  }
+  return kernel_killed_a_task(idx.snapshot());
+}
+
 TaskRef ref_for_pid(int pid, const SnapshotIndex& idx, const std::string& comm_hint,
                     const model::Task** out) {
   *out = idx.task_by_pid(pid);
@@ -86,6 +118,8 @@ void add_lock_holders(ResolvedHop& rh, const model::Task& waiter, const Snapshot
     if (lock->owner_task.known() && *lock->owner_task != 0) {
       // Live collection: the owner pointer decides; owner_pid is what was read there.
       owner = lock->owner_stale ? nullptr : idx.task_by_addr(*lock->owner_task);
+      bool reused_by_waiter = owner && owner_pointer_reused_by_waiter(*owner, waiter, w, idx);
+      if (reused_by_waiter) owner = nullptr;
       if (owner && owner->state == model::TaskState::zombie) {
         hop.holders.push_back(with_oops(make_task_ref(*owner), idx));
         rh.holder_tasks.push_back(nullptr);
@@ -94,12 +128,17 @@ void add_lock_holders(ResolvedHop& rh, const model::Task& waiter, const Snapshot
         rh.holder_tasks.push_back(owner);
       } else if (!lock->reader_owned) {
         TaskRef r;
-        r.pid = lock->owner_pid.value_or(0);
-        r.comm = lock->owner_comm.empty() ? "?" : lock->owner_comm;
+        r.pid = reused_by_waiter ? 0 : lock->owner_pid.value_or(0);
+        r.comm = lock->owner_comm.empty() || reused_by_waiter ? "?" : lock->owner_comm;
         r.alive = false;
         r.state = model::TaskState::dead;
         r.death =
-            lock->owner_stale
+            reused_by_waiter
+                ? fmt::format(
+                      "the owner exited holding the lock; its task_struct now belongs to the "
+                      "waiter {} (pid {}), which takes no {} on its stack",
+                      waiter.comm, waiter.pid, w.lock_name)
+            : lock->owner_stale
                 ? "the owner exited holding the lock (its task_struct now belongs to a newer task)"
                 : fmt::format(
                       "no live task at owner address {:#x}; last known pid/comm may be stale",

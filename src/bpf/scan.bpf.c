@@ -45,6 +45,8 @@ struct hs_super_block sbs[HS_MAX_SB];
 __u32 nr_sbs;
 __u32 sb_walk_done;
 __u32 sb_walk_incomplete; /* a super_block left the list during the walk */
+__u64 self_ktime_ns;        /* bpf_ktime_get_ns() when the scanning thread was visited */
+__u64 self_last_arrival_ns; /* its sched_info.last_arrival then (sched_clock) */
 struct hs_file_hold holds[HS_MAX_FILES];
 __u32 nr_holds;
 struct hs_uffd_wait uffd_waits[HS_MAX_UFFD_WAITS];
@@ -128,6 +130,15 @@ int dump_task(struct bpf_iter__task *ctx) {
 
   if (pid == self_tid && !sb_walk_done) {
     walk_super_blocks(t);
+  }
+  if (pid == self_tid && !self_ktime_ns) {
+    /* ktime now against this (running) thread's last arrival in sched_clock: an upper bound
+     * of how far sched_clock runs behind ktime (user space compares fork times, in ktime, with
+     * sched_info.last_arrival, in sched_clock; they drift apart by tens of ms on guests
+     * without a stable TSC). */
+    if (bpf_core_field_exists(t->sched_info.last_arrival))
+      self_last_arrival_ns = BPF_CORE_READ(t, sched_info.last_arrival);
+    self_ktime_ns = bpf_ktime_get_ns();
   }
 
   if (!wants_full(t, r->b.state, pid)) {

@@ -95,8 +95,14 @@ void merge_full_records(RawScan& raw, const RawScan& second, const std::set<__u3
 
 namespace {
 
+// How much later than the waiter's last run (after clock correction) a task must have been
+// forked to count as a reuse of the owner's task_struct: sched clocks of different CPUs differ
+// by a few ms even after the correction.
+constexpr std::int64_t kForkAfterSleepMarginNs = 10'000'000;
+
 model::Lock lock_from_blocker(const hs_task_full& f,
-                              const std::unordered_map<__u64, const hs_task_brief*>& by_addr) {
+                              const std::unordered_map<__u64, const hs_task_brief*>& by_addr,
+                              std::int64_t sched_clock_lag_ns) {
   model::Lock l;
   __u64 type = f.blocker & 3;
   l.addr = f.blocker & ~3ULL;
@@ -137,9 +143,12 @@ model::Lock lock_from_blocker(const hs_task_full& f,
     auto it = by_addr.find(owner);
     if (it == by_addr.end()) {
       l.how_found += "; no live task at the owner address";
-    } else if (f.last_ran_ns && it->second->start_ns > f.last_ran_ns) {
+    } else if (f.last_ran_ns && static_cast<std::int64_t>(it->second->start_ns) >
+                                    static_cast<std::int64_t>(f.last_ran_ns) + sched_clock_lag_ns +
+                                        kForkAfterSleepMarginNs) {
       // The task now at that address was forked after this waiter went to sleep: the owner
-      // exited (or was killed) holding the lock and its task_struct was reused.
+      // exited (or was killed) holding the lock and its task_struct was reused. (start_time is
+      // ktime, last_arrival sched_clock: compared after the measured lag, with a margin.)
       l.owner_stale = true;
       l.how_found +=
           fmt::format("; owner pointer reused by {} (pid {}), started after the wait began",
@@ -282,7 +291,8 @@ void build_snapshot(const RawScan& raw, const Kallsyms& syms, model::Snapshot& s
       }
       if (lock_addr == f.mmap_lock_addr) w.lock_name = "mmap_lock";
       t.wait = w;
-      if (!locks.count(lock_addr)) locks.emplace(lock_addr, lock_from_blocker(g, by_addr));
+      if (!locks.count(lock_addr))
+        locks.emplace(lock_addr, lock_from_blocker(g, by_addr, raw.sched_clock_lag_ns));
       // Inode candidate: valid when its i_sb is a known super_block.
       if (w.kind == LockKind::rwsem && sb_addrs.count(g.cand_inode_sb)) {
         bool dup = false;

@@ -3,6 +3,7 @@
 
 #include <linux/types.h>
 
+#include <cstdint>
 #include <set>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,9 @@ struct RawScan {
   std::set<__u32> recovery_ran;  ///< pids recover.bpf.c looked at
   unsigned dropped = 0;          ///< records the BPF side could not store
   size_t truncated_bytes = 0;    ///< trailing bytes that did not form a record
+  /// ns by which sched_clock (sched_info.last_arrival) may run behind ktime (start_time): an
+  /// upper bound measured on the scanning thread; 0 when unknown. Negative: runs ahead.
+  std::int64_t sched_clock_lag_ns = 0;
 };
 
 /// Appends the records in `bytes` (iter/task output) to `raw`.

@@ -155,6 +155,9 @@ Status collect_bpf(model::Snapshot& snap, const std::function<const Kallsyms&()>
   for (__u32 i = 0; i < skel->bss->nr_uffd_waits && i < HS_MAX_UFFD_WAITS; ++i)
     raw.uffd_waits.push_back(skel->bss->uffd_waits[i]);
   raw.dropped = skel->bss->dropped;
+  if (skel->bss->self_ktime_ns && skel->bss->self_last_arrival_ns)
+    raw.sched_clock_lag_ns = static_cast<std::int64_t>(skel->bss->self_ktime_ns) -
+                             static_cast<std::int64_t>(skel->bss->self_last_arrival_ns);
   if (!skel->bss->sb_walk_done)
     snap.notes.push_back("super_block list not walked (scanning thread not visited)");
   if (skel->bss->sb_walk_incomplete)

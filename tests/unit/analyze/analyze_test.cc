@@ -37,6 +37,40 @@ TEST(Analyze, DeadOwnerMeansLeakedLock) {
   EXPECT_NE(c.root.remedy.find("reboot"), std::string::npos);
 }
 
+// The reaped owner's task_struct was reused by the waiter itself (seen on 6.1): the owner word
+// names sync, which waits for read in iterate_supers and takes s_umount nowhere on its stack.
+// After an Oops that is a dead owner (named from the log), not a self-deadlock.
+TEST(Analyze, OwnerPointerReusedByTheWaiterIsADeadOwner) {
+  model::Snapshot s;
+  auto sync = task(
+      120, "sync", TaskState::disk_sleep, 0xa110,
+      {"rwsem_down_read_slowpath", "down_read", "super_lock", "__iterate_supers", "ksys_sync"});
+  sync.wait = blocker_wait(LockKind::rwsem, LockMode::read, 0x5070);
+  s.tasks.push_back(sync);
+  auto insmod = task(113, "insmod", TaskState::dead, 0, {"leak_s_umount_init", "do_one_initcall"});
+  insmod.death = "Oops: NULL pointer dereference";
+  s.tasks.push_back(insmod);
+  auto lock = owned_lock(0x5070, LockKind::rwsem, 0xa110, LockMode::write);
+  lock.owner_pid = 120;
+  lock.owner_comm = "sync";
+  s.locks.push_back(lock);
+  s.super_blocks.push_back({0x5000, "tmpfs", "tmpfs", 0x1234u, {}, 0x5070ull, 0x5200ull, 0});
+
+  Findings f = analyze(s);
+  EXPECT_TRUE(f.cycles.empty());
+  ASSERT_EQ(f.chains.size(), 1u);
+  const Chain& c = f.chains[0];
+  ASSERT_EQ(c.hops.size(), 1u);
+  ASSERT_EQ(c.hops[0].holders.size(), 1u);
+  EXPECT_FALSE(c.hops[0].holders[0].alive);
+  EXPECT_EQ(c.hops[0].holders[0].pid, 113);
+  EXPECT_EQ(c.root.kind, RootKind::dead_owner);
+
+  // Without any sign that the kernel killed a task, the same words stay a self-deadlock.
+  s.tasks.pop_back();
+  EXPECT_NE(analyze(s).chains[0].root.kind, RootKind::dead_owner);
+}
+
 TEST(Analyze, CycleIsDeadlockWithEveryMember) {
   model::Snapshot s;
   auto a = task(1, "a", TaskState::disk_sleep, 0xa1);

@@ -120,16 +120,45 @@ TEST(BpfRecords, OwnerPointerReusedByANewerTaskIsStale) {
   sync.blocker = 0x5070 | HS_BLOCKER_RWSEM_READER;
   sync.lock_owner = 0xa110;  // insmod's old task_struct, now reused by a newer task
   sync.lock_count = 3;
-  sync.last_ran_ns = 1000;
+  sync.last_ran_ns = 5'000'000'000;  // sched_clock
   raw.fulls.push_back(sync);
   raw.briefs.push_back(sync.b);
-  hs_task_brief newer{HS_REC_BRIEF, 120, 120, 0x1, 0, 0, 0, 0, 0xa110, 0, 2000, "sh"};
+  // Forked 2 s after sync last ran (start_time is ktime; here 40 ms ahead of sched_clock).
+  raw.sched_clock_lag_ns = 40'000'000;
+  hs_task_brief newer{HS_REC_BRIEF, 120, 120, 0x1, 0, 0, 0, 0, 0xa110, 0, 7'040'000'000, "sh"};
   raw.briefs.push_back(newer);
   model::Snapshot snap;
   build_snapshot(raw, kSyms, snap);
   ASSERT_EQ(snap.locks.size(), 1u);
   EXPECT_TRUE(snap.locks[0].owner_stale);
   EXPECT_NE(snap.locks[0].how_found.find("reused by sh (pid 120)"), std::string::npos);
+}
+
+// A live owner forked just before the waiter last ran, on a guest whose sched_clock runs 35 ms
+// behind ktime: in raw numbers its start_time is 25 ms "after" the waiter's last arrival, but
+// after the measured lag it is before it, so the owner is not taken for a reused task_struct.
+TEST(BpfRecords, LiveOwnerIsNotStaleWhenSchedClockLagsKtime) {
+  RawScan raw;
+  auto sync = full(131, "sync", 0x2, 0xa131);
+  sync.blocker = 0x5070 | HS_BLOCKER_RWSEM_READER;
+  sync.lock_owner = 0xa130;
+  sync.lock_count = 3;
+  sync.last_ran_ns = 520'000'000;
+  raw.fulls.push_back(sync);
+  raw.briefs.push_back(sync.b);
+  raw.sched_clock_lag_ns = 35'000'000;
+  hs_task_brief umount{HS_REC_BRIEF, 130, 130, 0x2, 0, 0, 0, 0, 0xa130, 0, 545'000'000, "umount"};
+  raw.briefs.push_back(umount);
+  model::Snapshot snap;
+  build_snapshot(raw, kSyms, snap);
+  ASSERT_EQ(snap.locks.size(), 1u);
+  EXPECT_FALSE(snap.locks[0].owner_stale) << snap.locks[0].how_found;
+  EXPECT_EQ(snap.locks[0].how_found.find("reused"), std::string::npos);
+  // Without the lag the same numbers would read as a reuse: the lag is what decides.
+  raw.sched_clock_lag_ns = 0;
+  model::Snapshot raw_clock;
+  build_snapshot(raw, kSyms, raw_clock);
+  EXPECT_TRUE(raw_clock.locks[0].owner_stale);
 }
 
 TEST(BpfRecords, StatesFromKernelWords) {
