@@ -16,9 +16,9 @@ constexpr std::size_t kFinger = 4;  // fingerprint bytes per literal
 }  // namespace
 
 LiteralScanner::LiteralScanner(std::span<const std::string_view> literals, Isa isa) {
-  // Greedy bucketing: each distinct fingerprint goes to the bucket whose accepted byte set
-  // grows least (the product over the four bytes of |low nibbles| * |high nibbles|), so that
-  // ordinary text rarely matches a bucket.
+  // Greedy bucketing: each distinct fingerprint goes to the bucket whose chance of matching
+  // ordinary text grows least. That chance is the product over the four bytes of the weight
+  // of the bytes the bucket's nibble sets accept (lower-case letters and spaces weigh most).
   auto usable = [](std::string_view l) {
     if (l.size() < kFinger) return false;
     for (std::size_t k = 0; k < kFinger; ++k)
@@ -31,13 +31,25 @@ LiteralScanner::LiteralScanner(std::span<const std::string_view> literals, Isa i
   std::sort(fingers.begin(), fingers.end());
   fingers.erase(std::unique(fingers.begin(), fingers.end()), fingers.end());
   std::uint16_t lo_set[8][kFinger] = {}, hi_set[8][kFinger] = {};
+  // Rough weight of a byte in log text: how often an ordinary byte would hit.
+  auto weight = [](int b) -> double {
+    if (b >= 'a' && b <= 'z') return 8;
+    if (b == ' ') return 10;
+    if (b >= '0' && b <= '9') return 3;
+    if (b >= 'A' && b <= 'Z') return 2;
+    if (b > 0x20 && b < 0x7f) return 1;
+    return 0;
+  };
   auto cost = [&](int b, std::string_view f) {
     double c = 1;
     for (std::size_t k = 0; k < kFinger; ++k) {
       auto ch = static_cast<unsigned char>(f.empty() ? 0 : f[k]);
       std::uint16_t lo = lo_set[b][k] | (f.empty() ? 0 : 1u << (ch & 15));
       std::uint16_t hi = hi_set[b][k] | (f.empty() ? 0 : 1u << (ch >> 4));
-      c *= __builtin_popcount(lo) * __builtin_popcount(hi);
+      double w = 0;
+      for (int v = 0; v < 256; ++v)
+        if ((lo >> (v & 15) & 1) && (hi >> (v >> 4) & 1)) w += weight(v);
+      c *= w;
     }
     return c;
   };
