@@ -250,6 +250,10 @@ std::string_view strip_syscall_prefix(std::string_view frame) {
       "__arm64_",  "____sys_",  "___sys_",      "__sys_",      "__se_",
       "__se_sys_", "__do_sys_", "compat_SYSC_", "compat_SyS_", "ksys_"};
   std::string_view best = frame;
+  // Every prefix starts with one of these bytes (saves 15 compares for most frames).
+  if (frame.empty() ||
+      (frame[0] != '_' && frame[0] != 'S' && frame[0] != 's' && frame[0] != 'c' && frame[0] != 'k'))
+    return best;
   for (std::string_view p : kPrefixes)
     if (frame.starts_with(p) && frame.size() - p.size() < best.size())
       best = frame.substr(p.size());
