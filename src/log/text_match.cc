@@ -1,5 +1,8 @@
 #include "log/text_match.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "log/literal_scan.h"
 
 namespace hangscope::log {
@@ -191,6 +194,15 @@ bool is_stack_start(std::string_view l) {
   return contains(l, "status: ") && contains(l, " badaddr: ") && contains(l, " cause: ");
 }
 
+namespace {
+std::uint32_t load_head(const char* p) {
+  std::uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+std::uint32_t head_slot(std::uint32_t w) { return (w * 0x9E3779B1u) >> 20; }  // 12 bits
+}  // namespace
+
 void SkipList::Patterns::add(std::string_view p) {
   bool pre = p.starts_with('^'), suf = p.ends_with('$');
   if (pre) p.remove_prefix(1);
@@ -203,6 +215,17 @@ void SkipList::Patterns::add(std::string_view p) {
     suffix.push_back(p);
   else
     substr.push_back(p);
+  if (pre || suf) return;
+  if (p.size() < 4) {
+    short_substr_.push_back(p);
+    return;
+  }
+  std::uint32_t w = load_head(p.data());
+  std::uint32_t h = head_slot(w);
+  head_bits_[h >> 6] |= std::uint64_t{1} << (h & 63);
+  auto at = std::upper_bound(heads_.begin(), heads_.end(), w,
+                             [](std::uint32_t v, const auto& e) { return v < e.first; });
+  heads_.insert(at, {w, p});
 }
 
 bool SkipList::Patterns::matches(std::string_view f) const {
@@ -212,8 +235,17 @@ bool SkipList::Patterns::matches(std::string_view f) const {
     if (f.starts_with(p)) return true;
   for (std::string_view p : suffix)
     if (f.ends_with(p)) return true;
-  for (std::string_view p : substr)
+  for (std::string_view p : short_substr_)
     if (contains(f, p)) return true;
+  for (std::size_t i = 0; i + 4 <= f.size(); ++i) {
+    std::uint32_t w = load_head(f.data() + i);
+    std::uint32_t h = head_slot(w);
+    if (!(head_bits_[h >> 6] >> (h & 63) & 1)) continue;
+    auto it = std::lower_bound(heads_.begin(), heads_.end(), w,
+                               [](const auto& e, std::uint32_t v) { return e.first < v; });
+    for (; it != heads_.end() && it->first == w; ++it)
+      if (f.substr(i, it->second.size()) == it->second) return true;
+  }
   return false;
 }
 

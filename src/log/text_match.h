@@ -66,6 +66,14 @@ class SkipList {
       return substr.size() + prefix.size() + suffix.size() + exact.size();
     }
     bool matches(std::string_view func) const;
+
+   private:
+    // Substring patterns of 4+ bytes by their first four bytes (sorted), with a 4096-bit
+    // filter of those heads: one probe per position of the name instead of one search per
+    // pattern. Shorter substring patterns are searched one by one.
+    std::vector<std::pair<std::uint32_t, std::string_view>> heads_;
+    std::vector<std::string_view> short_substr_;
+    std::uint64_t head_bits_[64] = {};
   };
   /// A direct-mapped memo of name -> result (bounded: `slots` names; allocated on first use).
   class Memo {
