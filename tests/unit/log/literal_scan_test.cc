@@ -65,7 +65,19 @@ TEST_P(LiteralScanIsa, PlainTextHasNoCandidate) {
 
 INSTANTIATE_TEST_SUITE_P(AllWidths, LiteralScanIsa,
                          ::testing::Values(LiteralScanner::Isa::scalar, LiteralScanner::Isa::ssse3,
-                                           LiteralScanner::Isa::avx2));
+                                           LiteralScanner::Isa::avx2),
+                         [](const ::testing::TestParamInfo<LiteralScanner::Isa>& info) {
+                           switch (info.param) {
+                             case LiteralScanner::Isa::scalar:
+                               return std::string("scalar");
+                             case LiteralScanner::Isa::ssse3:
+                               return std::string("ssse3");
+                             case LiteralScanner::Isa::avx2:
+                               return std::string("avx2");
+                             default:
+                               return std::string("best");
+                           }
+                         });
 
 }  // namespace
 }  // namespace hangscope::log
