@@ -188,20 +188,44 @@ void add_lock_holders(ResolvedHop& rh, const model::Task& waiter, const Snapshot
   }
 }
 
-// Tasks (other than the waiter) whose stacks hold a lock named like the wait's. True if found.
+// The filesystem a stack works in, from the prefix of its first filesystem-specific frame
+// ("fuse_file_write_iter" -> "fuse"); empty when no frame names one (generic_* code only).
+std::string_view filesystem_of(const std::vector<model::StackFrame>& stack) {
+  static constexpr std::string_view kPrefixes[] = {
+      "fuse_", "ext4_", "xfs_",  "btrfs_", "shmem_", "nfs_", "nfs4_", "f2fs_", "ovl_",
+      "ceph_", "cifs_", "smb2_", "gfs2_",  "ocfs2_", "jfs_", "vfat_", "fat_",  "hugetlbfs_"};
+  for (const auto& f : stack) {
+    for (std::string_view p : kPrefixes) {
+      if (std::string_view(f.symbol).substr(0, p.size()) == p) return p.substr(0, p.size() - 1);
+    }
+  }
+  return {};
+}
+
+// Tasks (other than the waiter) whose stacks hold a lock named like the wait's: first those
+// working in the waiter's filesystem, then those whose stacks name none; never one in another
+// filesystem (an i_rwsem held in ext4 is not the one a FUSE writer waits for). True if found.
 bool add_held_site_holders(ResolvedHop& rh, const model::Task& waiter, const SnapshotIndex& idx) {
   Hop& hop = rh.hop;
   const model::Wait& w = hop.wait;
-  for (const auto& t : idx.snapshot().tasks) {
-    if (t.pid == waiter.pid) continue;
-    for (const LockSite* site : find_held_sites(t.stack)) {
-      if (site->lock_name != w.lock_name || site->kind != w.kind) continue;
-      hop.holders.push_back(make_task_ref(t));
-      rh.holder_tasks.push_back(t.state == model::TaskState::dead ? nullptr : &t);
-      hop.holder_mode = site->mode;
-      hop.holder_note = fmt::format("owner inferred from its stack: {} holds {} ({})",
-                                    site->function, site->lock_name, site->source);
-      return true;
+  std::string_view waiter_fs = filesystem_of(waiter.stack);
+  for (bool same_fs_only : {true, false}) {
+    if (same_fs_only && waiter_fs.empty()) continue;
+    for (const auto& t : idx.snapshot().tasks) {
+      if (t.pid == waiter.pid) continue;
+      std::string_view holder_fs = filesystem_of(t.stack);
+      if (same_fs_only ? holder_fs != waiter_fs
+                       : !waiter_fs.empty() && !holder_fs.empty() && holder_fs != waiter_fs)
+        continue;
+      for (const LockSite* site : find_held_sites(t.stack)) {
+        if (site->lock_name != w.lock_name || site->kind != w.kind) continue;
+        hop.holders.push_back(make_task_ref(t));
+        rh.holder_tasks.push_back(t.state == model::TaskState::dead ? nullptr : &t);
+        hop.holder_mode = site->mode;
+        hop.holder_note = fmt::format("owner inferred from its stack: {} holds {} ({})",
+                                      site->function, site->lock_name, site->source);
+        return true;
+      }
     }
   }
   return false;

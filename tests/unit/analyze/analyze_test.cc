@@ -71,6 +71,33 @@ TEST(Analyze, OwnerPointerReusedByTheWaiterIsADeadOwner) {
   EXPECT_NE(analyze(s).chains[0].root.kind, RootKind::dead_owner);
 }
 
+// No lock address (e.g. the /proc fallback): the holder guessed from stacks stays in the
+// waiter's filesystem, and a same-filesystem holder beats one whose stack names none.
+TEST(Analyze, HolderGuessedFromStacksStaysInTheWaitersFilesystem) {
+  model::Snapshot s;
+  auto waiter =
+      task(21, "writer2", TaskState::disk_sleep, 0x21,
+           {"rwsem_down_write_slowpath", "down_write", "fuse_file_write_iter", "vfs_write"});
+  s.tasks.push_back(waiter);
+  s.tasks.push_back(task(30, "extwriter", TaskState::disk_sleep, 0x30,
+                         {"io_schedule", "generic_perform_write", "ext4_buffered_write_iter"}));
+  s.tasks.push_back(task(31, "tmpwriter", TaskState::disk_sleep, 0x31,
+                         {"handle_userfault", "generic_perform_write", "generic_file_write_iter"}));
+  s.tasks.push_back(task(20, "writer1", TaskState::disk_sleep, 0x20,
+                         {"request_wait_answer", "fuse_perform_write", "fuse_file_write_iter"}));
+  Findings f = analyze(s, {.only_pid = 21});
+  ASSERT_EQ(f.chains.size(), 1u);
+  const Hop& h = f.chains[0].hops[0];
+  EXPECT_EQ(h.wait.lock_name, "i_rwsem");
+  ASSERT_FALSE(h.holders.empty()) << h.holder_note;
+  EXPECT_EQ(h.holders[0].pid, 20) << h.holder_note;
+  // Without the FUSE holder, a task whose stack names no filesystem is the guess, never ext4's.
+  s.tasks.pop_back();
+  Findings g = analyze(s, {.only_pid = 21});
+  ASSERT_FALSE(g.chains[0].hops[0].holders.empty());
+  EXPECT_EQ(g.chains[0].hops[0].holders[0].pid, 31);
+}
+
 TEST(Analyze, CycleIsDeadlockWithEveryMember) {
   model::Snapshot s;
   auto a = task(1, "a", TaskState::disk_sleep, 0xa1);
