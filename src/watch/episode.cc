@@ -11,20 +11,9 @@ double seconds_between(std::uint64_t from_ns, std::uint64_t to_ns) {
   return to_ns > from_ns ? static_cast<double>(to_ns - from_ns) / 1e9 : 0.0;
 }
 
-Episode episode_of(const LockWait& w) {
-  Episode e;
-  e.pid = w.pid;
-  e.tgid = w.tgid;
-  e.comm = w.comm;
-  e.lock = w.lock;
-  e.flags = w.flags;
-  e.kind = std::string(lock_kind_name(w.flags));
-  e.start_ns = w.start_ns;
-  e.owner = {w.owner_pid, w.owner_pid ? w.owner_comm : ""};
-  return e;
-}
-
-Episode episode_of(const EndedWait& w) {
+// A wait as an episode: LockWait (still waiting) and EndedWait carry the same fields.
+template <typename Wait>
+Episode episode_of(const Wait& w) {
   Episode e;
   e.pid = w.pid;
   e.tgid = w.tgid;

@@ -163,13 +163,18 @@ std::set<int> attached_link_ids() {
   return out;
 }
 
-TEST(WatchLive, ReportsFuseWriteChainStuckThenReleased) {
-  if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
-  WatchChild watch({"--json", "--threshold", "2", "--duration", "15"});
+/// Waits (10 s) for the "started" line of `watch`; a fatal failure showing its output if none.
+void expect_started(WatchChild& watch) {
   ASSERT_GT(watch.pid(), 0);
   auto started = watch.wait_for([](auto& j) { return is_event(j, "started"); },
                                 Clock::now() + std::chrono::seconds(10));
   ASSERT_TRUE(started) << "no started event: " << watch.all_output();
+}
+
+TEST(WatchLive, ReportsFuseWriteChainStuckThenReleased) {
+  if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  WatchChild watch({"--json", "--threshold", "2", "--duration", "15"});
+  ASSERT_NO_FATAL_FAILURE(expect_started(watch));
 
   auto hang = demo::FuseWriteChain::start({hangfs_binary(), false, demo::Millis(10000), {}});
   ASSERT_TRUE(hang.ok()) << hang.error().message;
@@ -227,10 +232,7 @@ TEST(WatchLive, ReportsFuseWriteChainStuckThenReleased) {
 TEST(WatchLive, WaitOverThresholdBetweenSweepsIsNotLost) {
   if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
   WatchChild watch({"--json", "--threshold", "1", "--duration", "8"});
-  ASSERT_GT(watch.pid(), 0);
-  auto started = watch.wait_for([](auto& j) { return is_event(j, "started"); },
-                                Clock::now() + std::chrono::seconds(10));
-  ASSERT_TRUE(started) << "no started event: " << watch.all_output();
+  ASSERT_NO_FATAL_FAILURE(expect_started(watch));
 
   auto hang = demo::FuseWriteChain::start({hangfs_binary(), false, demo::Millis(10000), {}});
   ASSERT_TRUE(hang.ok()) << hang.error().message;
