@@ -95,7 +95,10 @@ expected=$work/expected.titles
 one=$work/one.log
 for f in "$shared"/syzkaller/linux/report/*; do
   sed '1,/^$/d' "$f" > "$one"
-  first=$(hs_log --json "$one" | jq '.reports[0].line // 0')
+  # The first report's "line" (report objects are the only ones with that key in `log --json`).
+  first=$(hs_log --json "$one" | awk '{ if (match($0, /"reports":\[/)) { s = substr($0, RSTART)
+    if (match(s, /"line":[0-9]+/)) { print substr(s, RSTART + 7, RLENGTH - 7); exit } } }')
+  first=${first:-0}
   if [ "$first" = 0 ]; then
     head -1 "$f" | grep -q '^TITLE:' || cat "$one" >> "$pool.raw"
     continue
