@@ -20,51 +20,12 @@ task's stack), reused-live-owner (the lock was found, but its live owner is take
 reused a dead owner's task_struct). The gaps are intermittent: all passing exits 0 too; failures
 of the setup or of a task no listed gap explains exit 1. Exit 77 when OUT_DIR does not exist.
 """
-import json
-import os
 import re
 import sys
 
-failures = []  # (role or None, what)
-current_role = None
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append((current_role, what))
-    return cond
-
-
-def read(out, name, default=""):
-    try:
-        with open(os.path.join(out, name), encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except OSError:
-        return default
-
-
-def load_json(out, name):
-    text = read(out, name, None)
-    if text is None:
-        check(False, f"{name} exists")
-        return None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        check(False, f"{name} is JSON ({e}); starts with {text[:200]!r}")
-        return None
-
-
-def chain_for(report, pid):
-    for c in (report or {}).get("chains", []):
-        if c.get("stuck", {}).get("pid") == pid:
-            return c
-    return None
-
-
-def holder_pids(hop):
-    return [h.get("pid") for h in hop.get("holders", [])]
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import checklib
+from checklib import chain_for, check, first_hop, holder_pids, load_json, parse_args, read, read_json
 
 
 def field(hop, name):
@@ -166,17 +127,14 @@ def describe_hop(role, i, hop, snapshot):
 
 
 def check_role(out, role, pid, spec, scan):
-    global current_role
-    current_role = role
-    try:
+    """The verdict of `why --json` for stuck task ROLE (pid PID); failures are ROLE's."""
+    with checklib.role(role):
         check_role_verdict(out, role, pid, spec, scan)
-    finally:
-        current_role = None
 
 
 def check_role_verdict(out, role, pid, spec, scan):
     why = load_json(out, f"why-{role}.json")
-    snapshot = json.loads(read(out, f"snap-{role}.json", "null") or "null")
+    snapshot = read_json(out, f"snap-{role}.json", None)
     check(read(out, f"why-{role}.rc").strip() in ("0", "1"), f"{role}: why exit 0/1 (saw {read(out, f'why-{role}.rc').strip()!r}: {read(out, f'why-{role}.err')[-200:]!r})")
     in_scan = [c for c in (scan or {}).get("chains", [])
                if c.get("stuck", {}).get("pid") == pid or pid in c.get("also_waiting", [])
@@ -233,8 +191,7 @@ def check_role_verdict(out, role, pid, spec, scan):
 
 
 def check_reproduction(out, names, fx, stuck):
-    check(read(out, "guest-timeout", None) is None, "the guest scenario finished within its time limit")
-    check(read(out, "scenario.rc").strip() == "0", f"guest scenario exit 0 (log: {read(out, 'scenario.log')[-300:]!r})")
+    checklib.check_guest_finished(out)
     for name in names:
         desc = fx.get(name, {})
         check(desc.get("ok") is True, f"fixture {name} started in the guest ({desc.get('error')})")
@@ -242,7 +199,7 @@ def check_reproduction(out, names, fx, stuck):
         state = read(out, f"task-{role}.state").strip()
         check(state == "D", f"{role} pid {pid} is in D (saw {state!r}, wchan {read(out, f'task-{role}.wchan').strip()!r})")
     check(read(out, "scan.rc").strip() in ("0", "1"), f"scan exit 0/1 (saw {read(out, 'scan.rc').strip()!r}: {read(out, 'scan.err')[-200:]!r})")
-    cleanup = json.loads(read(out, "cleanup.json", "{}") or "{}")
+    cleanup = read_json(out, "cleanup.json", {})
     for name in names:
         if fx.get(name, {}).get("ok"):
             c = cleanup.get(name, {})
@@ -266,9 +223,9 @@ def clock_offset(out):
 
 def gap_of_role(gap, out, role, pid, spec, fx):
     """Why `gap` explains the failures of `role` in this run, or None when it does not show."""
-    why = json.loads(read(out, f"why-{role}.json", "{}") or "{}")
+    why = read_json(out, f"why-{role}.json", {})
     chain = chain_for(why, pid) or {}
-    h0 = (chain.get("hops") or [{}])[0]
+    h0 = first_hop(chain)
     w = h0.get("wait", {})
     kind = spec.get("lock", (None,))[0]
     note = f"pid {pid}: no waiter record found on its kernel stack"
@@ -286,7 +243,7 @@ def gap_of_role(gap, out, role, pid, spec, fx):
             return (f"{note!r}, and the holder guessed from stacks is pid(s) {holder_pids(h0)}, not "
                     f"{spec['holders']}: {h0.get('holder_note')!r}")
     if gap == "reused-live-owner" and spec.get("holders"):
-        snapshot = json.loads(read(out, f"snap-{role}.json", "null") or "null")
+        snapshot = read_json(out, f"snap-{role}.json", None)
         owner = spec["holders"][0]
         how = lock_how_found(snapshot, w.get("lock_addr"))
         if re.search(rf"owner pointer reused by \S+ \(pid {owner}\)", how):
@@ -295,50 +252,10 @@ def gap_of_role(gap, out, role, pid, spec, fx):
     return None
 
 
-def judge_xfail(xfail, out, stuck, specs, fx):
-    """Exit status with --xfail: every failure must belong to a checked task whose failures a
-    listed gap explains in this run. The gaps are intermittent: all passing is fine too."""
-    if not failures:
-        print(f"ok: the gap(s) {','.join(xfail)} did not show in this run (they are intermittent)")
-        return 0
-    pids = dict(stuck)
-    unexplained = []
-    for role in sorted({r for r, _ in failures}, key=str):
-        reason = None
-        if role is not None:
-            for gap in xfail:
-                reason = reason or gap_of_role(gap, out, role, pids[role], specs[role], fx)
-        n = sum(1 for r, _ in failures if r == role)
-        if reason:
-            print(f"XFAIL {role}: {n} check(s) fail: {reason}; see tests/vm/README.md")
-        else:
-            unexplained.append(role)
-            print(f"FAIL {role or 'setup'}: {n} check(s) fail, not explained by the gap(s) {','.join(xfail)}")
-    return 1 if unexplained else 0
-
-
 def main():
-    args = sys.argv[1:]
-    opts = {}
-    for flag in ("--xfail", "--fixture"):
-        if flag in args:
-            i = args.index(flag)
-            if i + 1 >= len(args):
-                print(__doc__, file=sys.stderr)
-                return 2
-            opts[flag] = args[i + 1].split(",")
-            del args[i:i + 2]
-    reproduction = "--reproduction" in args
-    args = [a for a in args if a != "--reproduction"]
-    if len(args) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    out, kver = args
-    if not os.path.isdir(out):
-        print(f"SKIP: no VM results in {out}")
-        return 77
+    out, kver, opts = parse_args(__doc__, {"--xfail": None, "--fixture": None}, flags=("--reproduction",))
     ran = read(out, "variant").split()
-    names = opts.get("--fixture", ran)
+    names = opts["--fixture"].split(",") if opts["--fixture"] else ran
     print(f"checking fixtures {names} on {kver} ({out}; the guest ran {ran})")
     fx = load_json(out, "fixtures.json") or {}
     stuck = [(r, int(p)) for r, p in (line.split() for line in read(out, "stuck.txt").splitlines() if line.strip())
@@ -346,20 +263,22 @@ def main():
     check_reproduction(out, names, fx, stuck)
     specs = expected({n: d for n, d in fx.items() if n in names and d.get("ok")})
     scan = load_json(out, "scan.json")
-    if not reproduction:
+    if not opts["--reproduction"]:
         if scan is not None:
             print(f"info scan: source {scan.get('source')}, kernel {scan.get('kernel')}, notes {scan.get('notes')}")
         print(f"info clocks: {clock_offset(out)}")
         for role, pid in stuck:
             if role in specs:
                 check_role(out, role, pid, specs[role], scan)
-    xfail = opts.get("--xfail")
-    if xfail:
-        return judge_xfail(xfail, out, stuck, specs, fx)
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
+    if not opts["--xfail"]:
+        return checklib.finish()
+    # Every failure must belong to a checked task whose failures a listed gap explains in this run
+    # (failures of the setup, role None, never are). The gaps are intermittent: all passing is fine.
+    pids = dict(stuck)
+
+    def explain(gap, role):
+        return gap_of_role(gap, out, role, pids[role], specs[role], fx) if role in specs else None
+    return checklib.finish(opts["--xfail"].split(","), explain, intermittent=True, unroled="setup")
 
 
 if __name__ == "__main__":

@@ -9,48 +9,17 @@ under ksys_sync -> iterate_supers -> down_read (GOOD always returned from down_r
 `ftrace stuck` shows the bad run open in down_read -> rwsem_down_read_slowpath -> ... -> schedule.
 Exit 0 pass, 1 fail, 77 when OUT_DIR does not exist.
 """
-import json
-import os
 import re
 import sys
 
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def read(out, name, default=""):
-    try:
-        with open(os.path.join(out, name), encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except OSError:
-        return default
-
-
-def load_json(out, name):
-    try:
-        return json.loads(read(out, name, "null"))
-    except json.JSONDecodeError as e:
-        check(False, f"{name} is JSON ({e})")
-        return None
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from checklib import check, check_guest_finished, finish, load_json, parse_args, read
 
 
 def main():
-    if len(sys.argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    out, kver = sys.argv[1:]
-    if not os.path.isdir(out):
-        print(f"SKIP: no VM results in {out}")
-        return 77
+    out, kver, _ = parse_args(__doc__)
     print(f"checking ftrace_leak on {kver} ({out})")
-    check(read(out, "guest-timeout", None) is None, "the guest scenario finished within its time limit")
-    check(read(out, "scenario.rc").strip() == "0", f"guest scenario exit 0 (log {read(out, 'scenario.log')[-300:]!r})")
+    check_guest_finished(out)
     for run, rc_want, how in (("good", "0", "exited with status 0"),
                               ("bad", "1", "was still running at the timeout")):
         rc, txt = read(out, f"record-{run}.rc").strip(), read(out, f"record-{run}.txt")
@@ -79,7 +48,7 @@ def main():
         lost = [l for l in text.splitlines() if "LOST" in l]
         print(f"info {name}.trace: {len(text.splitlines())} lines, lost-event notes: {lost[:2]}")
 
-    diff = load_json(out, "diff.json")
+    diff = load_json(out, "diff.json", required=False)
     if diff:
         divs = diff.get("divergences", [])
         if check(divs, "ftrace diff finds a divergence"):
@@ -92,7 +61,7 @@ def main():
         check(stop.get("function") == "down_read" and stop.get("good_returned", 0) > 0
               and stop.get("good_open_at_end") == 0,
               f"BAD stops in down_read, which GOOD always returned from (saw {stop})")
-    stuck = load_json(out, "stuck.json")
+    stuck = load_json(out, "stuck.json", required=False)
     if stuck:
         tasks = stuck.get("tasks", [])
         if check(len(tasks) == 1, f"ftrace stuck: one task with open calls (saw {len(tasks)})"):
@@ -102,10 +71,7 @@ def main():
                   and path[-1] == "schedule" and tasks[0].get("sleeping") is True,
                   "the bad run is open in ksys_sync -> iterate_supers -> down_read -> "
                   "rwsem_down_read_slowpath -> ... -> schedule, sleeping")
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -25,38 +25,12 @@ the wait has no lock address). Everything passing exits 1 (XPASS: drop the flag)
 the intermittent recycled-owner and no-record; other failures still fail.
 """
 import json
-import os
 import re
 import sys
 
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def read(out, name, default=None):
-    try:
-        with open(os.path.join(out, name), encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except OSError:
-        return default
-
-
-def load_json(out, name):
-    text = read(out, name)
-    if text is None:
-        check(False, f"{name} exists")
-        return None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        check(False, f"{name} is JSON ({e}); starts with {text[:200]!r}")
-        return None
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from checklib import (chain_for, check, check_guest_finished, finish, first_hop, load_json, parse_args,
+                      read, read_int, read_json)
 
 
 def oops_pid(dmesg):
@@ -70,32 +44,24 @@ def leaked_lock_addr(dmesg):
     return (m.group(1), "0x" + m.group(2)) if m else (None, None)
 
 
-def first_chain(why, sync_pid):
-    for c in why.get("chains", []):
-        if c.get("stuck", {}).get("pid") == sync_pid:
-            return c
-    return None
-
-
 def check_core(out, why_name):
-    dmesg = read(out, "dmesg.txt", "")
-    check(read(out, "guest-timeout") is None, "the guest scenario finished within its time limit")
-    check(read(out, "scenario.rc", "").strip() == "0", f"guest scenario exit 0 (log: {read(out, 'scenario.log', '')[-300:]!r})")
-    check(read(out, "insmod.rc", "").strip() == "137", "insmod died (status 137) in the Oops")
-    tainted = int(read(out, "tainted", "0").strip() or 0)
+    dmesg = read(out, "dmesg.txt")
+    check_guest_finished(out)
+    check(read(out, "insmod.rc").strip() == "137", "insmod died (status 137) in the Oops")
+    tainted = read_int(out, "tainted")
     check(tainted & (1 << 7), f"kernel tainted D (taint {tainted:#x})")
     pid, comm = oops_pid(dmesg)
-    insmod_pid = int(read(out, "insmod.pid", "0"))
+    insmod_pid = read_int(out, "insmod.pid")
     check(pid == insmod_pid and comm == "insmod", f"the Oops names insmod pid {insmod_pid} (saw {comm} {pid})")
-    check(read(out, "sync.state", "").strip() == "D", "sync is in D state")
-    check("iterate_supers" in read(out, "sync.stack", ""), "sync's stack has iterate_supers")
+    check(read(out, "sync.state").strip() == "D", "sync is in D state")
+    check("iterate_supers" in read(out, "sync.stack"), "sync's stack has iterate_supers")
 
-    sync_pid = int(read(out, "sync.pid", "0"))
+    sync_pid = read_int(out, "sync.pid")
     why = load_json(out, why_name)
     if why is not None:
         check(why.get("schema") == "hangscope/1", "why --json has schema hangscope/1")
         print(f"info why: source {why.get('source')}, notes {why.get('notes')}")
-        chain = first_chain(why, sync_pid)
+        chain = chain_for(why, sync_pid)
         if check(chain is not None, f"why --json has a chain for sync pid {sync_pid}"):
             check(chain["stuck"].get("comm") == "sync" and chain["stuck"].get("state") == "D",
                   "the stuck task is sync in D")
@@ -117,15 +83,15 @@ def check_core(out, why_name):
 
 
 def check_owner(out, why_name):
-    dmesg = read(out, "dmesg.txt", "")
+    dmesg = read(out, "dmesg.txt")
     fs_type, lock_addr = leaked_lock_addr(dmesg)
     check(fs_type == "tmpfs" and lock_addr is not None, f"the module printed the leaked lock ({fs_type} {lock_addr})")
     pid, _ = oops_pid(dmesg)
-    sync_pid = int(read(out, "sync.pid", "0"))
+    sync_pid = read_int(out, "sync.pid")
     why = load_json(out, why_name)
     if why is None:
         return
-    chain = first_chain(why, sync_pid)
+    chain = chain_for(why, sync_pid)
     if not check(chain is not None and chain.get("hops"), "why --json has a chain with a hop for sync"):
         return
     hop = chain["hops"][0]
@@ -153,27 +119,26 @@ def known_gap(name, why, sync_pid):
         if why.get("source") == "proc" and any("BPF load failed" in n for n in why.get("notes", [])):
             return "hangscope's BPF scan did not load (/proc fallback: no lock address, no owner)"
     elif name == "log-no-link":
-        chain = first_chain(why, sync_pid) or {}
+        chain = chain_for(why, sync_pid) or {}
         if chain.get("root_cause", {}).get("kind") == "no_owner":
             return ("the log analysis finds sync's wait but not who holds s_umount: the Oops trace has no "
                     "frame that takes it (the module's own function), and 6.1 prints no lock owner")
     elif name == "owner-not-read":
-        chain = first_chain(why, sync_pid) or {}
-        hop = (chain.get("hops") or [{}])[0]
+        chain = chain_for(why, sync_pid) or {}
+        hop = first_hop(chain)
         if (why.get("source") == "bpf" and hop.get("wait", {}).get("lock_addr") and not hop.get("holders")
                 and chain.get("root_cause", {}).get("kind") == "no_owner"):
             return ("the BPF scan recovered the lock from the waiter record but read its owner and count as 0 "
                     "(regression seen with the tree after cb5ca84; a build of fc4fd3f read count 3, owner insmod)")
     elif name == "no-record":
-        chain = first_chain(why, sync_pid) or {}
-        hop = (chain.get("hops") or [{}])[0]
+        chain = chain_for(why, sync_pid) or {}
+        hop = first_hop(chain)
         note = f"pid {sync_pid}: no waiter record found on its kernel stack"
         if note in why.get("notes", []) and not hop.get("wait", {}).get("lock_addr"):
             return (f"{note!r}: the wait came from the knowledge table, without the lock's address or "
                     "object (intermittent on 6.1)")
     elif name == "recycled-owner":
-        chain = first_chain(why, sync_pid) or {}
-        holders = (chain.get("hops") or [{}])[0].get("holders", [])
+        holders = first_hop(chain_for(why, sync_pid)).get("holders", [])
         if any(h.get("pid") == sync_pid for h in holders):
             return ("the rwsem's stale owner pointer (the reaped insmod's freed task_struct) now points "
                     "at the task_struct reused by sync itself: hangscope reports a self-deadlock")
@@ -182,16 +147,16 @@ def known_gap(name, why, sync_pid):
 
 def check_log(out):
     """Issue 7 scenario 5: `hangscope log --kernel` (after sysrq-w) links the Oops to the blocked sync."""
-    dmesg = read(out, "dmesg.txt", "")
+    dmesg = read(out, "dmesg.txt")
     pid, _ = oops_pid(dmesg)
-    sync_pid = int(read(out, "sync.pid", "0"))
+    sync_pid = read_int(out, "sync.pid")
     log = load_json(out, "log-sysrq.json")
     if log is None:
         return
     check("Show Blocked State" in dmesg, "the guest's log has the sysrq-w dump")
     titles = [r.get("title", "") for r in log.get("reports", [])]
     check(any("leak_s_umount_init" in t for t in titles), f"the Oops is reported (titles {titles})")
-    chain = first_chain(log, sync_pid)
+    chain = chain_for(log, sync_pid)
     if not check(chain is not None and chain.get("hops"), f"a chain for the blocked sync pid {sync_pid}"):
         return
     w = chain["hops"][0].get("wait", {})
@@ -206,29 +171,9 @@ def check_log(out):
 
 
 def main():
-    args = sys.argv[1:]
-    xfail = None
-    if "--xfail" in args:
-        i = args.index("--xfail")
-        xfail = args[i + 1]
-        del args[i:i + 2]
-    part = "core"
-    why_name = "why.json"
-    if "--why" in args:
-        i = args.index("--why")
-        why_name = args[i + 1]
-        del args[i:i + 2]
-    if "--part" in args:
-        i = args.index("--part")
-        part = args[i + 1]
-        del args[i:i + 2]
-    if len(args) != 2 or part not in ("core", "owner", "log"):
-        print(__doc__, file=sys.stderr)
-        return 2
-    out, kver = args
-    if not os.path.isdir(out):
-        print(f"SKIP: no VM results in {out} (the VM run was skipped or did not run)")
-        return 77
+    out, kver, opts = parse_args(__doc__, {"--xfail": None, "--why": None, "--part": ("core", "owner", "log")})
+    part = opts["--part"] or "core"
+    why_name = opts["--why"] or "why.json"
     print(f"checking {part} of s_umount_leak on {kver} ({out})")
     if part == "core":
         check_core(out, why_name)
@@ -236,26 +181,13 @@ def main():
         check_log(out)
     else:
         check_owner(out, why_name)
-    if xfail:
-        gaps = xfail.split(",")
-        why_file = "log-sysrq.json" if part == "log" else why_name
-        why = json.loads(read(out, why_file, "{}") or "{}")
-        if not failures and ("recycled-owner" in gaps or "no-record" in gaps):
-            print(f"pass: the intermittent gap(s) {xfail} did not show this run")
-            return 0
-        if not failures:
-            print(f"XPASS: every {part} check holds now: remove '--xfail {xfail}' in tests/vm/CMakeLists.txt")
-            return 1
-        for gap in gaps:
-            reason = known_gap(gap, why, int(read(out, "sync.pid", "0")))
-            if reason:
-                print(f"XFAIL ({gap}): {len(failures)} check(s) fail: {reason}; see tests/vm/README.md")
-                return 0
-        print(f"the failures are not the known gap(s) '{xfail}'")
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
+    gaps = opts["--xfail"].split(",") if opts["--xfail"] else None
+    if not gaps:
+        return finish()
+    why = read_json(out, "log-sysrq.json" if part == "log" else why_name, {})
+    sync_pid = read_int(out, "sync.pid")
+    return finish(gaps, lambda gap, _: known_gap(gap, why, sync_pid),
+                  intermittent="recycled-owner" in gaps or "no-record" in gaps, scope=part)
 
 
 if __name__ == "__main__":
