@@ -48,7 +48,7 @@ def main():
         lost = [l for l in text.splitlines() if "LOST" in l]
         print(f"info {name}.trace: {len(text.splitlines())} lines, lost-event notes: {lost[:2]}")
 
-    diff = load_json(out, "diff.json", required=False)
+    diff = load_json(out, "diff.json")
     if diff:
         divs = diff.get("divergences", [])
         if check(divs, "ftrace diff finds a divergence"):
@@ -61,7 +61,7 @@ def main():
         check(stop.get("function") == "down_read" and stop.get("good_returned", 0) > 0
               and stop.get("good_open_at_end") == 0,
               f"BAD stops in down_read, which GOOD always returned from (saw {stop})")
-    stuck = load_json(out, "stuck.json", required=False)
+    stuck = load_json(out, "stuck.json")
     if stuck:
         tasks = stuck.get("tasks", [])
         if check(len(tasks) == 1, f"ftrace stuck: one task with open calls (saw {len(tasks)})"):
