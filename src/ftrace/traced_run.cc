@@ -1,14 +1,20 @@
 #include "ftrace/traced_run.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <map>
+#include <vector>
 
 namespace hangscope::ftrace {
 namespace {
@@ -54,6 +60,70 @@ int64_t pump(int pipe_fd, int out_fd) {
     if (::write(out_fd, buf, static_cast<size_t>(n)) != n) return -1;
     total += n;
   }
+}
+
+/// The parent pid in /proc/PID/stat ("pid (comm) S ppid ..."; comm may hold ')' or spaces), or
+/// -1 when the task is gone or the line cannot be read. stat takes no mm lock.
+pid_t parent_of(const char* pid_dir) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%s/stat", pid_dir);
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  char buf[512];
+  ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  if (n <= 0) return -1;
+  buf[n] = '\0';
+  const char* close_paren = std::strrchr(buf, ')');
+  if (!close_paren || close_paren[1] == '\0') return -1;
+  char state = 0;
+  int ppid = -1;
+  if (std::sscanf(close_paren + 1, " %c %d", &state, &ppid) != 2) return -1;
+  return ppid;
+}
+
+/// Every live descendant of `root` (children, their children...), found through the parent
+/// pids in /proc; empty when /proc cannot be read.
+std::vector<pid_t> descendants_of(pid_t root) {
+  std::map<pid_t, std::vector<pid_t>> children;
+  if (DIR* d = ::opendir("/proc")) {
+    while (dirent* e = ::readdir(d)) {
+      if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+      pid_t ppid = parent_of(e->d_name);
+      if (ppid > 0) children[ppid].push_back(static_cast<pid_t>(std::atoi(e->d_name)));
+    }
+    ::closedir(d);
+  }
+  std::vector<pid_t> out;
+  std::vector<pid_t> todo{root};
+  while (!todo.empty() && out.size() < 100000) {
+    pid_t p = todo.back();
+    todo.pop_back();
+    for (pid_t c : children[p]) {
+      out.push_back(c);
+      todo.push_back(c);
+    }
+  }
+  return out;
+}
+
+/// Ends the command and what it started and still parents: its descendants are stopped first
+/// (so they cannot fork more while we look), then killed by pid, then the command itself.
+void kill_command_tree(pid_t pid) {
+  std::vector<pid_t> all;
+  for (int round = 0; round < 3; ++round) {
+    std::vector<pid_t> now = descendants_of(pid);
+    bool more = false;
+    for (pid_t d : now) {
+      if (std::find(all.begin(), all.end(), d) != all.end()) continue;
+      ::kill(d, SIGSTOP);
+      all.push_back(d);
+      more = true;
+    }
+    if (!more) break;
+  }
+  for (pid_t d : all) ::kill(d, SIGKILL);
+  ::kill(pid, SIGKILL);
 }
 
 /// Forks the command stopped before exec; returns its pid or an error (exec failures are
@@ -159,7 +229,7 @@ Result<RecordResult> run_traced(const TracedRun& run) {
   if (::read(exec_err_fd, &exec_errno, sizeof exec_errno) == sizeof exec_errno)
     res.notes.push_back(run.command[0] + ": cannot execute: " + std::strerror(exec_errno));
   if (!res.exited) {
-    ::kill(*pid, SIGKILL);
+    kill_command_tree(*pid);
     res.still_alive = true;
     for (int i = 0; i < 100; ++i) {  // bounded: 1 s; a task in D state ignores SIGKILL
       if (::waitpid(*pid, &res.exit_status, WNOHANG) == *pid) {

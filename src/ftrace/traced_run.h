@@ -48,6 +48,9 @@ struct TracedRun {
   std::function<void()> stop;
 };
 
+/// Runs the command for at most `timeout_s` seconds (or until SIGINT/SIGTERM/SIGHUP). When it
+/// has not exited by then, it and every process it started that still descends from it are
+/// stopped and killed by pid (waited for 1 s; one stuck in D is left, with a note).
 /// Error (one line): fork/exec setup failed, `start` failed (the command is killed), the output
 /// is not writable. A command that cannot be executed is a note, not an error.
 Result<RecordResult> run_traced(const TracedRun& run);

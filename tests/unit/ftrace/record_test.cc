@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "ftrace/tracefs.h"
@@ -97,6 +99,44 @@ TEST(FtraceTracedRun, TimeoutStopsAndKillsTheCommand) {
   EXPECT_FALSE(r->exited);
   EXPECT_FALSE(r->still_alive);
   EXPECT_LT(took, 10.0);  // bounded, not the command's 30 s
+}
+
+// At the timeout, what the command started goes too (a shell's background child here).
+TEST(FtraceTracedRun, TimeoutAlsoKillsWhatTheCommandStarted) {
+  PipeRun pr;
+  char pid_file[] = "/tmp/hs_traced_childXXXXXX";
+  int fd = ::mkstemp(pid_file);
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  std::string script = std::string("sleep 300 & echo $! > ") + pid_file + "; wait";
+  auto r = run_traced(pr.make({"sh", "-c", script}, 0.5));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->timed_out);
+  EXPECT_FALSE(r->still_alive);
+  std::FILE* f = std::fopen(pid_file, "r");
+  ASSERT_NE(f, nullptr);
+  int child = 0;
+  ASSERT_EQ(std::fscanf(f, "%d", &child), 1);
+  std::fclose(f);
+  ::unlink(pid_file);
+  ASSERT_GT(child, 0);
+  // Gone, or a zombie waiting for an init that does not reap (containers): bounded, 2 s.
+  bool ended = false;
+  for (int i = 0; i < 200 && !ended; ++i) {
+    std::FILE* st = std::fopen(("/proc/" + std::to_string(child) + "/stat").c_str(), "r");
+    if (!st) {
+      ended = true;
+      break;
+    }
+    char buf[256] = {};
+    std::size_t n = std::fread(buf, 1, sizeof buf - 1, st);
+    std::fclose(st);
+    const char* paren = std::strrchr(buf, ')');
+    ended = n == 0 || (paren && (paren[2] == 'Z' || paren[2] == 'X'));
+    if (!ended) ::usleep(10000);
+  }
+  if (!ended) ::kill(child, SIGKILL);  // never leave it behind
+  EXPECT_TRUE(ended) << "the command's child " << child << " survived the timeout";
 }
 
 TEST(FtraceTracedRun, CtrlCStopsTheRunAndRestoresTheHandler) {
