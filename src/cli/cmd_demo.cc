@@ -122,6 +122,9 @@ int run_demo(int argc, char** argv) {
   }
 
   int diag = -1;
+  // Let the tasks stay stuck for a second first, so the report shows how long, as on a real hang.
+  demo::Deadline settle(demo::Millis(1000));
+  while (!settle.expired() && !demo::emergency::interrupted()) ::usleep(20000);
   if (!demo::emergency::interrupted()) {
     say(fmt::format("running: hangscope why {}{}", (*hang)->sync_pid(), json ? " --json" : ""));
     if (!json) std::printf("\n");
