@@ -9,32 +9,6 @@
 
 namespace hangscope::collect {
 
-Result<ProcStat> parse_proc_stat(std::string_view text) {
-  ProcStat s;
-  size_t lp = text.find('('), rp = text.rfind(')');
-  if (lp == std::string_view::npos || rp == std::string_view::npos || rp < lp ||
-      rp + 2 >= text.size())
-    return make_error("not a /proc/PID/stat line");
-  if (std::from_chars(text.data(), text.data() + lp, s.pid).ec != std::errc() && text[0] != ' ')
-    return make_error("bad pid in stat");
-  s.comm = std::string(text.substr(lp + 1, rp - lp - 1));
-  s.state = text[rp + 2];
-  // Fields after the state: ppid is field 4, starttime field 22.
-  std::string_view rest = text.substr(std::min(text.size(), rp + 4));
-  int field = 4;
-  size_t p = 0;
-  while (p < rest.size() && field <= 22) {
-    size_t q = rest.find(' ', p);
-    if (q == std::string_view::npos) q = rest.size();
-    std::string_view tok = rest.substr(p, q - p);
-    if (field == 4) std::from_chars(tok.data(), tok.data() + tok.size(), s.ppid);
-    if (field == 22) std::from_chars(tok.data(), tok.data() + tok.size(), s.start_ticks);
-    ++field;
-    p = q + 1;
-  }
-  return s;
-}
-
 std::vector<model::StackFrame> parse_proc_stack(std::string_view text) {
   std::vector<model::StackFrame> out;
   for_each_line(text, [&](std::string_view line) {

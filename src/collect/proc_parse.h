@@ -5,21 +5,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/proc_stat.h"
 #include "core/result.h"
 #include "model/snapshot.h"
 
 namespace hangscope::collect {
-
-struct ProcStat {
-  int pid = 0;
-  std::string comm;  ///< raw bytes between the first '(' and the last ')'
-  char state = '?';
-  int ppid = 0;
-  unsigned long long start_ticks = 0;  ///< field 22, clock ticks since boot
-};
-
-/// Parses /proc/PID/stat. Errors when the text is not in stat format.
-Result<ProcStat> parse_proc_stat(std::string_view text);
 
 /// Parses /proc/PID/stack ("[<0>] super_lock+0xf3/0x120") into frames (addr 0; symbol+offset).
 std::vector<model::StackFrame> parse_proc_stack(std::string_view text);

@@ -41,37 +41,10 @@ std::string proc_path(pid_t pid, const char* leaf) { return fmt::format("/proc/{
 
 }  // namespace
 
-Result<TaskStat> parse_task_stat(std::string_view text) {
-  auto open = text.find(" (");
-  auto close = text.rfind(')');
-  if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
-    return make_error("/proc/PID/stat: no '(comm)' field");
-  }
-  TaskStat st;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + open, st.pid);
-  if (ec != std::errc() || p != text.data() + open) {
-    return make_error("/proc/PID/stat: bad pid field");
-  }
-  st.comm = std::string(text.substr(open + 2, close - open - 2));
-  std::string_view rest = text.substr(close + 1);
-  if (rest.size() < 3 || rest[0] != ' ' || rest[2] != ' ') {
-    return make_error("/proc/PID/stat: truncated after comm");
-  }
-  st.state = rest[1];
-  rest.remove_prefix(3);
-  auto end = rest.find(' ');
-  if (end == std::string_view::npos) end = rest.size();
-  auto [q, ec2] = std::from_chars(rest.data(), rest.data() + end, st.ppid);
-  if (ec2 != std::errc() || q != rest.data() + end) {
-    return make_error("/proc/PID/stat: bad ppid field");
-  }
-  return st;
-}
-
 Result<TaskStat> read_task_stat(pid_t pid) {
   auto text = read_small_file(proc_path(pid, "stat"));
   if (!text) return text.error();
-  return parse_task_stat(*text);
+  return parse_proc_stat(*text);
 }
 
 std::string read_task_wchan(pid_t pid) {

@@ -8,22 +8,14 @@
 #include <string_view>
 #include <vector>
 
+#include "core/proc_stat.h"
 #include "core/result.h"
 #include "demo/deadline.h"
 
 namespace hangscope::demo {
 
-/// The fields of /proc/PID/stat the fixtures need.
-struct TaskStat {
-  pid_t pid = 0;
-  std::string comm;
-  char state = '?';  ///< the /proc letter: R S D T t Z X I
-  pid_t ppid = 0;
-};
-
-/// Parses the text of /proc/PID/stat ("12 (my comm) S 1 ..."); comm may hold spaces and ')'.
-/// Fails with a one-line error on truncated or malformed text.
-Result<TaskStat> parse_task_stat(std::string_view text);
+/// The fields of /proc/PID/stat (core/proc_stat.h).
+using TaskStat = ProcStat;
 
 /// Reads /proc/PID/stat; fails when the task is gone (or the file is unreadable).
 Result<TaskStat> read_task_stat(pid_t pid);

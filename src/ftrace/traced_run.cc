@@ -14,7 +14,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <string_view>
 #include <vector>
+
+#include "core/proc_stat.h"
 
 namespace hangscope::ftrace {
 namespace {
@@ -62,24 +65,18 @@ int64_t pump(int pipe_fd, int out_fd) {
   }
 }
 
-/// The parent pid in /proc/PID/stat ("pid (comm) S ppid ..."; comm may hold ')' or spaces), or
-/// -1 when the task is gone or the line cannot be read. stat takes no mm lock.
+/// The parent pid in /proc/PID/stat, or -1 when the task is gone or the line is malformed.
 pid_t parent_of(const char* pid_dir) {
   char path[64];
   std::snprintf(path, sizeof path, "/proc/%s/stat", pid_dir);
   int fd = ::open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
   char buf[512];
-  ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ssize_t n = ::read(fd, buf, sizeof buf);
   ::close(fd);
   if (n <= 0) return -1;
-  buf[n] = '\0';
-  const char* close_paren = std::strrchr(buf, ')');
-  if (!close_paren || close_paren[1] == '\0') return -1;
-  char state = 0;
-  int ppid = -1;
-  if (std::sscanf(close_paren + 1, " %c %d", &state, &ppid) != 2) return -1;
-  return ppid;
+  auto st = parse_proc_stat(std::string_view(buf, static_cast<size_t>(n)));
+  return st ? st->ppid : -1;
 }
 
 /// Every live descendant of `root` (children, their children...), found through the parent

@@ -14,6 +14,7 @@
 #include "collect/live.h"
 #include "collect/proc_parse.h"
 #include "collect/read_file.h"
+#include "core/proc_stat.h"
 #include "model/enums.h"
 #include "watch/episode.h"
 #include "watch/event_report.h"
@@ -63,7 +64,7 @@ void sleep_until(std::uint64_t deadline_ns) {
 bool task_in_d_state(int pid) {
   auto text = collect::read_small_file(fmt::format("/proc/{}/stat", pid), 4096);
   if (!text.ok()) return false;
-  auto st = collect::parse_proc_stat(*text);
+  auto st = parse_proc_stat(*text);
   return st.ok() && st->state == 'D';
 }
 

@@ -7,7 +7,7 @@ namespace hangscope::demo {
 namespace {
 
 TEST(ParseTaskStat, ReadsPidCommStateAndPpid) {
-  auto st = parse_task_stat("20237 (sync) D 20230 20237 20000 0 -1 4194560 95 0 0 0\n");
+  auto st = parse_proc_stat("20237 (sync) D 20230 20237 20000 0 -1 4194560 95 0 0 0\n");
   ASSERT_TRUE(st.ok()) << st.error().message;
   EXPECT_EQ(st->pid, 20237);
   EXPECT_EQ(st->comm, "sync");
@@ -16,7 +16,7 @@ TEST(ParseTaskStat, ReadsPidCommStateAndPpid) {
 }
 
 TEST(ParseTaskStat, CommMayHoldSpacesAndParentheses) {
-  auto st = parse_task_stat("7 (a) b (c)) T 1 7 7");
+  auto st = parse_proc_stat("7 (a) b (c)) T 1 7 7");
   ASSERT_TRUE(st.ok()) << st.error().message;
   EXPECT_EQ(st->comm, "a) b (c)");
   EXPECT_EQ(st->state, 'T');
@@ -24,12 +24,12 @@ TEST(ParseTaskStat, CommMayHoldSpacesAndParentheses) {
 }
 
 TEST(ParseTaskStat, RejectsTruncatedAndGarbage) {
-  EXPECT_FALSE(parse_task_stat("").ok());
-  EXPECT_FALSE(parse_task_stat("12 (sync)").ok());
-  EXPECT_FALSE(parse_task_stat("12 (sync) D").ok());
-  EXPECT_FALSE(parse_task_stat("x (sync) D 1").ok());
-  EXPECT_FALSE(parse_task_stat("12 (sync) D one").ok());
-  EXPECT_FALSE(parse_task_stat(std::string("12 (s\0y) D 1", 12).substr(0, 5)).ok());
+  EXPECT_FALSE(parse_proc_stat("").ok());
+  EXPECT_FALSE(parse_proc_stat("12 (sync)").ok());
+  EXPECT_FALSE(parse_proc_stat("12 (sync) D").ok());
+  EXPECT_FALSE(parse_proc_stat("x (sync) D 1").ok());
+  EXPECT_FALSE(parse_proc_stat("12 (sync) D one").ok());
+  EXPECT_FALSE(parse_proc_stat(std::string("12 (s\0y) D 1", 12).substr(0, 5)).ok());
 }
 
 TEST(ReadTaskStat, SeesThisProcessRunning) {
