@@ -11,22 +11,10 @@
 
 #include "scan.h"
 #include "lock_owner.bpf.h"
+#include "task_maps.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 4096);
-  __type(key, __u32);
-  __type(value, __u8);
-} wanted_pids SEC(".maps");
-
-struct {
-  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-  __uint(max_entries, 1);
-  __type(key, __u32);
-  __type(value, struct hs_task_full);
-} scratch SEC(".maps");
 
 struct hs_offsets offsets;
 

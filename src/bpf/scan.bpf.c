@@ -12,6 +12,7 @@
 
 #include "scan.h"
 #include "lock_owner.bpf.h"
+#include "task_maps.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -27,19 +28,6 @@ char LICENSE[] SEC("license") = "GPL";
 
 const volatile __u32 self_tid = 0; /* the scanning thread: walks super_blocks when visited */
 
-struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 4096);
-  __type(key, __u32);
-  __type(value, __u8);
-} wanted_pids SEC(".maps");
-
-struct {
-  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-  __uint(max_entries, 1);
-  __type(key, __u32);
-  __type(value, struct hs_task_full);
-} scratch SEC(".maps");
 
 struct hs_super_block sbs[HS_MAX_SB];
 __u32 nr_sbs;
