@@ -9,11 +9,13 @@ namespace {
 // Functions that sleep for a system call whose whole point is to wait, and that hold no lock
 // of the caller while they sleep (each drops its own locks before schedule()). Not listed on
 // purpose: n_tty_read (sleeps holding ldata->atomic_read_lock), pipe_wait-style helpers.
-constexpr std::array<std::string_view, 13> kUserSleeps = {
+constexpr std::array<std::string_view, 15> kUserSleeps = {
     "do_nanosleep",             // kernel/time/hrtimer.c: nanosleep, clock_nanosleep
+    "hrtimer_nanosleep",        //   (its caller: do_nanosleep is inlined on 6.1 builds)
     "do_sys_poll",              // fs/select.c: poll, ppoll
     "do_select",                // fs/select.c: select, pselect6
     "ep_poll",                  // fs/eventpoll.c: epoll_wait
+    "do_epoll_wait",            //   (its caller, when ep_poll is inlined)
     "futex_wait_queue",         // kernel/futex/waitwake.c (5.16+)
     "futex_wait_queue_me",      // kernel/futex.c (before 5.16)
     "do_wait",                  // kernel/exit.c: wait4, waitid

@@ -46,6 +46,9 @@ def check_wait(out, which, kind, mode, holder):
     check(all(h.get("alive") is True for h in holders), f"{which}: the holder is alive")
     check(rc.get("pid") == holder and rc.get("kind") not in ("dead_owner", "no_owner", "unknown", None),
           f"{which}: root cause names the live holder {holder} (saw {rc.get('kind')} pid {rc.get('pid')})")
+    # The holder sleeps in nanosleep: the lock came back to user space with it.
+    check(rc.get("kind") == "leaked_to_user",
+          f"{which}: root cause leaked_to_user (saw {rc.get('kind')}: {rc.get('summary')})")
 
 
 def known_gap(gap, out, holder):
