@@ -32,6 +32,21 @@ int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
 
 std::string comm_string(const char* c, std::size_t n) { return std::string(c, strnlen(c, n)); }
 
+// Calls fn(key, value) for the entries of the BPF hash map `fd`, at most 2 * max_entries steps
+// (entries that change meanwhile may be skipped or seen twice: callers tolerate both).
+template <typename Key, typename Value, typename Fn>
+void for_each_entry(int fd, int max_entries, Fn&& fn) {
+  Key key{}, next{};
+  Key* cur = nullptr;
+  Value v{};
+  for (int steps = 0; steps < 2 * max_entries && bpf_map_get_next_key(fd, cur, &next) == 0;
+       steps++) {
+    key = next;
+    cur = &key;
+    if (bpf_map_lookup_elem(fd, &key, &v) == 0) fn(key, v);
+  }
+}
+
 // Opens, loads and attaches one flavour (tp_btf or raw_tp). Returns nullptr with `err` set.
 watch_bpf* open_flavour(const TracerOptions& o, bool btf, std::string& err) {
   watch_bpf* s = watch_bpf__open();
@@ -104,23 +119,15 @@ TracerSample LockTracer::sample() {
   if (!skel_) return out;
   out.now_ns = monotonic_ns();
   out.waits = current_waits();
-  __u32 key = 0, next = 0;
-  __u32* cur = nullptr;
   int efd = bpf_map__fd(skel_->maps.ended);
   std::vector<__u32> done;
-  cur = nullptr;
-  hsw_ended e{};
-  for (int steps = 0; steps < 2 * HSW_MAX_ENDED && bpf_map_get_next_key(efd, cur, &next) == 0;
-       steps++) {
-    key = next;
-    cur = &key;
-    if (bpf_map_lookup_elem(efd, &key, &e) != 0) continue;
+  for_each_entry<__u32, hsw_ended>(efd, HSW_MAX_ENDED, [&](__u32 key, const hsw_ended& e) {
     out.ended.push_back({static_cast<int>(key), e.lock, e.start_ns, e.end_ns,
                          static_cast<int>(e.tgid), comm_string(e.comm, sizeof e.comm), e.flags,
                          static_cast<int>(e.owner_pid),
                          comm_string(e.owner_comm, sizeof e.owner_comm)});
     done.push_back(key);
-  }
+  });
   for (__u32 k : done) bpf_map_delete_elem(efd, &k);
   for (const hsw_counters& c : skel_->bss->counters) {
     out.counters.events += c.events;
@@ -163,14 +170,7 @@ std::vector<LockStat> LockTracer::lock_stats() {
   std::vector<LockStat> out;
   if (!skel_) return out;
   int fd = bpf_map__fd(skel_->maps.lock_stats);
-  __u64 key = 0, next = 0;
-  __u64* cur = nullptr;
-  hsw_lock_stat s{};
-  for (int steps = 0; steps < 2 * HSW_MAX_LOCKS && bpf_map_get_next_key(fd, cur, &next) == 0;
-       steps++) {
-    key = next;
-    cur = &key;
-    if (bpf_map_lookup_elem(fd, &key, &s) != 0) continue;
+  for_each_entry<__u64, hsw_lock_stat>(fd, HSW_MAX_LOCKS, [&](__u64 key, const hsw_lock_stat& s) {
     LockStat l;
     l.lock = key;
     l.count = s.count;
@@ -186,7 +186,7 @@ std::vector<LockStat> LockTracer::lock_stats() {
     l.cand_inode_ino = s.cand_inode_ino;
     l.cand_name = comm_string(s.cand_name, sizeof s.cand_name);
     out.push_back(std::move(l));
-  }
+  });
   return out;
 }
 
