@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
 mib=${2:-256}
 bin=$build/hangscope
-shared=${HANGSCOPE_SHARED_DIR:-$here/../shared}
+shared=${HANGSCOPE_TESTDATA_DIR:-$here/tests/data}
 [ -x "$bin" ] || { echo "log_bench: $bin not built" >&2; exit 2; }
 work=$(mktemp -d /tmp/hangscope-log-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT

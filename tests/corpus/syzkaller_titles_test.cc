@@ -1,4 +1,4 @@
-// The syzkaller corpus (../shared/syzkaller/linux/report): every log's first report title must
+// The syzkaller corpus (tests/data/syzkaller/linux/report, copied from ../shared): every log's first report title must
 // equal the expected TITLE or one of its ALT titles; a log without TITLE must give no report.
 // The agreement rate is printed and may not fall below kMinAgreement (raise it as titles improve).
 #include <gtest/gtest.h>
@@ -64,8 +64,8 @@ CorpusCase load_case(const std::filesystem::path& path) {
 
 TEST(SyzkallerCorpus, FirstTitleAgreement) {
   std::filesystem::path dir =
-      std::filesystem::path(HANGSCOPE_SHARED_DIR) / "syzkaller/linux/report";
-  if (!std::filesystem::exists(dir)) GTEST_SKIP() << "corpus not found: " << dir;
+      std::filesystem::path(HANGSCOPE_TESTDATA_DIR) / "syzkaller/linux/report";
+  ASSERT_TRUE(std::filesystem::exists(dir)) << "corpus not found: " << dir;
   std::vector<std::filesystem::path> files;
   for (const auto& e : std::filesystem::directory_iterator(dir))
     if (e.is_regular_file()) files.push_back(e.path());

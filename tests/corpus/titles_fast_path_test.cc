@@ -33,9 +33,9 @@ std::vector<std::string> full_titles(const std::string& text) {
 }
 
 TEST(TitlesFastPath, SameTitlesAsTheFullAnalysis) {
-  std::filesystem::path shared(HANGSCOPE_SHARED_DIR);
+  std::filesystem::path shared(HANGSCOPE_TESTDATA_DIR);
   std::filesystem::path dir = shared / "syzkaller/linux/report";
-  if (!std::filesystem::exists(dir)) GTEST_SKIP() << "corpus not found: " << dir;
+  ASSERT_TRUE(std::filesystem::exists(dir)) << "corpus not found: " << dir;
   std::vector<std::filesystem::path> files;
   for (const auto& e : std::filesystem::directory_iterator(dir))
     if (e.is_regular_file()) files.push_back(e.path());

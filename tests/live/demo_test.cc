@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "support/skip.h"
 #include "demo/child_process.h"
 #include "demo/loop_device.h"
 #include "demo/proc_task.h"
@@ -62,7 +63,7 @@ std::string slurp(const std::string& path) {
 }
 
 TEST(Demo, DiagnosesTheSeedCaseAndCleansUp) {
-  if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  if (auto why = live_skip_reason(); !why.empty()) HS_SKIP(why);
   RunResult r = run_hangscope({"demo"}, 30000);
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -78,7 +79,7 @@ TEST(Demo, DiagnosesTheSeedCaseAndCleansUp) {
 }
 
 TEST(Demo, CtrlCWhileHoldingTheHangCleansUp) {
-  if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  if (auto why = live_skip_reason(); !why.empty()) HS_SKIP(why);
   char out_path[] = "/tmp/hangscope-demo-test-XXXXXX";
   int fd = ::mkstemp(out_path);
   ASSERT_GE(fd, 0);

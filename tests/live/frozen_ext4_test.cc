@@ -1,5 +1,6 @@
 // A frozen loop-mounted ext4: writers wait in percpu_rwsem_wait on s_writers; nobody owns a
 // freeze. Checks the fixture's states, then `hangscope why` for the writer and the mkdir.
+#include "support/skip.h"
 #include "demo/frozen_ext4.h"
 
 #include <gtest/gtest.h>
@@ -19,9 +20,9 @@ using demo::FrozenExt4;
 class FrozenExt4Test : public HangTest<FrozenExt4> {
  protected:
   void SetUp() override {
-    if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+    if (auto why = live_skip_reason(); !why.empty()) HS_SKIP(why);
     if (::access("/usr/sbin/mkfs.ext4", X_OK) != 0 && ::access("/sbin/mkfs.ext4", X_OK) != 0) {
-      GTEST_SKIP() << "mkfs.ext4 not installed (e2fsprogs)";
+      HS_SKIP("mkfs.ext4 not installed (e2fsprogs)");
     }
     auto hang = FrozenExt4::start({true, demo::Millis(20000), {}});
     ASSERT_TRUE(hang.ok()) << hang.error().message;

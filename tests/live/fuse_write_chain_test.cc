@@ -1,5 +1,6 @@
 // A two-hop chain on a plain FUSE file: writer2/trunc3 -> i_rwsem -> writer1 -> FUSE_WRITE ->
 // stopped hangfs. Checks the fixture's states, then `hangscope why` for both blocked tasks.
+#include "support/skip.h"
 #include "demo/fuse_write_chain.h"
 
 #include <gtest/gtest.h>
@@ -18,7 +19,7 @@ using demo::FuseWriteChain;
 class FuseWriteChainTest : public HangTest<FuseWriteChain> {
  protected:
   void SetUp() override {
-    if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+    if (auto why = live_skip_reason(); !why.empty()) HS_SKIP(why);
     auto hang = FuseWriteChain::start({hangfs_binary(), false, demo::Millis(10000), {}});
     ASSERT_TRUE(hang.ok()) << hang.error().message;
     hang_ = std::move(hang).value();

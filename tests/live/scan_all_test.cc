@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "support/skip.h"
 #include "demo/frozen_ext4.h"
 #include "demo/fuse_write_chain.h"
 #include "demo/seed_hang.h"
@@ -50,9 +51,9 @@ void expect_root(const nlohmann::json& report, pid_t pid, std::vector<std::strin
 }
 
 TEST(ScanAll, FindsEveryChainOfFourSimultaneousHangsInUnderTwoSeconds) {
-  if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  if (auto why = live_skip_reason(); !why.empty()) HS_SKIP(why);
   if (::access("/usr/sbin/mkfs.ext4", X_OK) != 0 && ::access("/sbin/mkfs.ext4", X_OK) != 0) {
-    GTEST_SKIP() << "mkfs.ext4 not installed (e2fsprogs)";
+    HS_SKIP("mkfs.ext4 not installed (e2fsprogs)");
   }
   // The seed last: its sync walks every super_block and must meet no other stuck one first.
   auto frozen = demo::FrozenExt4::start({true, demo::Millis(20000), {}});

@@ -1,5 +1,6 @@
 // The seed's shape on the live kernel: sync -> s_umount (read) -> umount -> FUSE DESTROY ->
 // stopped hangfs. Checks the fixture's own states, then `hangscope why <sync> --json`.
+#include "support/skip.h"
 #include "demo/seed_hang.h"
 
 #include <gtest/gtest.h>
@@ -26,7 +27,7 @@ bool stack_has(pid_t pid, const std::string& fn) {
 class SeedHangTest : public HangTest<SeedHang> {
  protected:
   void SetUp() override {
-    if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+    if (auto why = live_skip_reason(); !why.empty()) HS_SKIP(why);
     auto hang = SeedHang::start({hangfs_binary(), true, demo::Millis(10000), {}});
     ASSERT_TRUE(hang.ok()) << hang.error().message;
     hang_ = std::move(hang).value();

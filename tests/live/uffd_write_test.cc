@@ -1,5 +1,6 @@
 // write() from a userfaultfd page with a stopped handler: writer2 -> i_rwsem (or pipe mutex) ->
 // writer1 -> userfaultfd -> stopped handler. Checks the fixture's states, then `hangscope why`.
+#include "support/skip.h"
 #include "demo/uffd_write.h"
 
 #include <gtest/gtest.h>
@@ -19,7 +20,7 @@ using demo::UffdWrite;
 class UffdWriteTest : public HangTest<UffdWrite, testing::TestWithParam<UffdTarget>> {
  protected:
   void SetUp() override {
-    if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+    if (auto why = live_skip_reason(); !why.empty()) HS_SKIP(why);
     auto hang = UffdWrite::start({GetParam(), demo::Millis(10000), {}});
     ASSERT_TRUE(hang.ok()) << hang.error().message;
     hang_ = std::move(hang).value();

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/skip.h"
 #include "demo/frozen_ext4.h"
 #include "demo/fuse_write_chain.h"
 #include "demo/seed_hang.h"
@@ -172,7 +173,7 @@ void expect_started(WatchChild& watch) {
 }
 
 TEST(WatchLive, ReportsFuseWriteChainStuckThenReleased) {
-  if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  if (auto why = live_skip_reason(); !why.empty()) HS_SKIP(why);
   WatchChild watch({"--json", "--threshold", "2", "--duration", "15"});
   ASSERT_NO_FATAL_FAILURE(expect_started(watch));
 
@@ -230,7 +231,7 @@ TEST(WatchLive, ReportsFuseWriteChainStuckThenReleased) {
 // A wait just over the threshold that ends before the sweep after it is not lost: it comes as
 // a "brief_wait" line (or, when a sweep happened to see it open, as stuck + released).
 TEST(WatchLive, WaitOverThresholdBetweenSweepsIsNotLost) {
-  if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  if (auto why = live_skip_reason(); !why.empty()) HS_SKIP(why);
   WatchChild watch({"--json", "--threshold", "1", "--duration", "8"});
   ASSERT_NO_FATAL_FAILURE(expect_started(watch));
 
@@ -266,7 +267,7 @@ TEST(WatchLive, WaitOverThresholdBetweenSweepsIsNotLost) {
 }
 
 TEST(WatchLive, HangsAlreadyThereAtStartupAreReportedAndTheirEndSeen) {
-  if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  if (auto why = live_skip_reason(); !why.empty()) HS_SKIP(why);
   auto hang = demo::FuseWriteChain::start({hangfs_binary(), false, demo::Millis(10000), {}});
   ASSERT_TRUE(hang.ok()) << hang.error().message;
   pid_t writer1 = (*hang)->writer1_pid(), writer2 = (*hang)->writer2_pid();
@@ -301,7 +302,7 @@ TEST(WatchLive, HangsAlreadyThereAtStartupAreReportedAndTheirEndSeen) {
 // The seed case: sync waits on s_umount (a lock: traced), umount waits for a FUSE reply (no
 // lock: found by the periodic D-state rescan, every max(threshold, 5 s)).
 TEST(WatchLive, SeedCaseSyncByLockTraceUmountByRescan) {
-  if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  if (auto why = live_skip_reason(); !why.empty()) HS_SKIP(why);
   WatchChild watch({"--json", "--threshold", "2", "--duration", "20"});
   ASSERT_TRUE(watch.wait_for([](auto& j) { return is_event(j, "started"); },
                              Clock::now() + std::chrono::seconds(10)));
@@ -339,7 +340,7 @@ TEST(WatchLive, SeedCaseSyncByLockTraceUmountByRescan) {
 }
 
 TEST(WatchLive, TopNamesTheFrozenSuperBlocksSWriters) {
-  if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  if (auto why = live_skip_reason(); !why.empty()) HS_SKIP(why);
   WatchChild watch({"--top", "--json", "--duration", "30"});
   ASSERT_TRUE(watch.wait_for([](auto& j) { return is_event(j, "started"); },
                              Clock::now() + std::chrono::seconds(10)));
@@ -366,7 +367,7 @@ TEST(WatchLive, TopNamesTheFrozenSuperBlocksSWriters) {
 }
 
 TEST(WatchLive, SigtermExitsZeroAndSigkillLeavesNothingAttached) {
-  if (auto why = live_skip_reason(); !why.empty()) GTEST_SKIP() << why;
+  if (auto why = live_skip_reason(); !why.empty()) HS_SKIP(why);
   for (int sig : {SIGTERM, SIGKILL}) {
     SCOPED_TRACE(sig == SIGTERM ? "SIGTERM" : "SIGKILL");
     std::set<int> ours;

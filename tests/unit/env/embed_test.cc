@@ -26,7 +26,7 @@ std::string release() {
 }
 
 TEST(EnvEmbed, LogJsonNamesTheAnalyzingMachine) {
-  std::string out = run(std::string(HANGSCOPE_BIN) + " log --json " + HANGSCOPE_SHARED_DIR +
+  std::string out = run(std::string(HANGSCOPE_BIN) + " log --json " + HANGSCOPE_TESTDATA_DIR +
                         "/seed-case/sync-hang.dmesg");
   auto j = nlohmann::json::parse(out, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << out.substr(0, 300);

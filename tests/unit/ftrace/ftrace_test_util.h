@@ -16,7 +16,7 @@ inline std::string fixture(const std::string& name) {
 }
 
 inline std::string seed_tail() {
-  return std::string(HANGSCOPE_SHARED_DIR) + "/seed-case/sync-bad.function_graph.txt";
+  return std::string(HANGSCOPE_TESTDATA_DIR) + "/seed-case/sync-bad.function_graph.txt";
 }
 
 inline std::string read_all(const std::string& path) {

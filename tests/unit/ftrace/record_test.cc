@@ -15,6 +15,7 @@
 
 #include "ftrace/tracefs.h"
 #include "ftrace_test_util.h"
+#include "support/skip.h"
 
 namespace hangscope::ftrace {
 namespace {
@@ -193,15 +194,15 @@ bool kernel_has_function_graph() {
 // Real tracefs on this machine: a kernel without function_graph must say so, exit 2, and
 // leave tracefs as it found it.
 TEST(FtraceRecordCli, KernelWithoutFunctionGraphSaysSoAndCleansUp) {
-  if (::geteuid() != 0) GTEST_SKIP() << "needs root (tracefs)";
-  if (kernel_has_function_graph()) GTEST_SKIP() << "this kernel has function_graph";
+  if (::geteuid() != 0) HS_SKIP("needs root (tracefs)");
+  if (kernel_has_function_graph()) HS_SKIP("this kernel has function_graph");
   std::string before = read_all("/proc/self/mountinfo");
   TempFile out;
   auto r = testing::run_command(std::string(HANGSCOPE_BIN) + " ftrace record -G ksys_sync -o " +
                                 out.path() + " -- true");
   if (r.err.find("CONFIG_FUNCTION_GRAPH_TRACER") == std::string::npos &&
       r.err.find("has no function_graph") == std::string::npos)
-    GTEST_SKIP() << "kernel has function_graph; stderr: " << r.err;
+    HS_SKIP("kernel has function_graph; stderr: " << r.err);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
   EXPECT_NE(r.err.find("hangscope watch"), std::string::npos);

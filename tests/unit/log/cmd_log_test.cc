@@ -26,7 +26,7 @@ CliRun run(const std::string& args) {
   return r;
 }
 
-const std::string kSeed = std::string(HANGSCOPE_SHARED_DIR) + "/seed-case/sync-hang.dmesg";
+const std::string kSeed = std::string(HANGSCOPE_TESTDATA_DIR) + "/seed-case/sync-hang.dmesg";
 
 TEST(CmdLog, TitlesOfTheSeed) {
   CliRun r = run("--titles " + kSeed);

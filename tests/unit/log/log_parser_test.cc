@@ -16,7 +16,7 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-const std::string kShared = HANGSCOPE_SHARED_DIR;
+const std::string kShared = HANGSCOPE_TESTDATA_DIR;
 const std::string kData = HANGSCOPE_TESTDATA_DIR;
 
 const TaskDump* find_task(const LogDigest& d, int pid) {

@@ -32,7 +32,7 @@ analyze::Findings analyze_log(const model::Snapshot& s) {
 
 TEST(ToSnapshot, SeedCaseLeakedSUmount) {
   model::Snapshot s = to_snapshot(
-      parse_log_text(slurp(std::string(HANGSCOPE_SHARED_DIR) + "/seed-case/sync-hang.dmesg")));
+      parse_log_text(slurp(std::string(HANGSCOPE_TESTDATA_DIR) + "/seed-case/sync-hang.dmesg")));
   EXPECT_EQ(s.source, "log");
   EXPECT_EQ(s.kernel.release, "5.3.0-51-generic");
   const model::Task* modprobe = task(s, 9151);
@@ -64,7 +64,7 @@ TEST(ToSnapshot, SeedCaseLeakedSUmount) {
 
 TEST(ToSnapshot, FuseblkUmountSyncFromBlockerLine) {
   model::Snapshot s = to_snapshot(parse_log_text(
-      slurp(std::string(HANGSCOPE_SHARED_DIR) + "/hangs-6.18/fuseblk-umount-sync.dmesg")));
+      slurp(std::string(HANGSCOPE_TESTDATA_DIR) + "/hangs-6.18/fuseblk-umount-sync.dmesg")));
   analyze::Findings f = analyze_log(s);
   ASSERT_FALSE(f.chains.empty());
   const analyze::Chain& c = f.chains[0];
@@ -78,7 +78,7 @@ TEST(ToSnapshot, FuseblkUmountSyncFromBlockerLine) {
 
 TEST(ToSnapshot, FuseWriteIRwsemTwoHops) {
   model::Snapshot s = to_snapshot(parse_log_text(
-      slurp(std::string(HANGSCOPE_SHARED_DIR) + "/hangs-6.18/fuse-write-i_rwsem.dmesg")));
+      slurp(std::string(HANGSCOPE_TESTDATA_DIR) + "/hangs-6.18/fuse-write-i_rwsem.dmesg")));
   analyze::Findings f = analyze_log(s);
   ASSERT_FALSE(f.chains.empty());
   const analyze::Chain& c = f.chains[0];
@@ -91,7 +91,7 @@ TEST(ToSnapshot, FuseWriteIRwsemTwoHops) {
 
 TEST(ToSnapshot, FrozenExt4NoOwner) {
   model::Snapshot s = to_snapshot(
-      parse_log_text(slurp(std::string(HANGSCOPE_SHARED_DIR) + "/hangs-6.18/frozen-ext4.dmesg")));
+      parse_log_text(slurp(std::string(HANGSCOPE_TESTDATA_DIR) + "/hangs-6.18/frozen-ext4.dmesg")));
   analyze::Findings f = analyze_log(s);
   ASSERT_EQ(f.chains.size(), 3u);
   for (const auto& c : f.chains) {
