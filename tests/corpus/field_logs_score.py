@@ -23,10 +23,10 @@ import sys
 
 # The scores reached so far. A change that lowers one of them fails the test.
 RATCHET = {
-    "titles": 15,
-    "log_chains": 2,
+    "titles": 33,
+    "log_chains": 9,
     "task_chains": 2,
-    "lock_names": 0,
+    "lock_names": 1,
 }
 
 # Expected wait kinds that hangscope's JSON can express, and the LOCK_KIND it must print for them
@@ -58,6 +58,7 @@ CLASS_ALIASES = {
     "i_mutex_key": "i_rwsem",
     "i_mutex_dir_key": "i_rwsem",
     "i_rwsem": "i_rwsem",
+    "i_mutex": "i_rwsem",
     "s_umount_key": "s_umount",
     "s_umount": "s_umount",
     "mmap_sem": "mmap_lock",
