@@ -4,13 +4,16 @@
 
 #include <cstdlib>
 
-#include "analyze/lock_sites.h"
 #include "analyze/objects.h"
+#include "kernel/lock_sites.h"
 
 namespace hangscope::analyze {
 
 namespace {
 
+using kernel::find_held_sites;
+using kernel::find_wait_site;
+using kernel::LockSite;
 using model::LockKind;
 using model::LockMode;
 
@@ -251,7 +254,7 @@ Maybe<model::Wait> resolve_wait(const model::Task& task, const SnapshotIndex& id
   if (w.kind == LockKind::fuse_request) {
     if (w.fuse_opcode.empty()) {
       for (const auto& f : task.stack) {
-        for (const auto& s : lock_sites()) {
+        for (const auto& s : kernel::lock_sites()) {
           if (s.kind == LockKind::fuse_request && !s.detail.empty() && s.function == f.symbol) {
             w.fuse_opcode = std::string(s.detail);
             break;

@@ -6,7 +6,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "analyze/lock_sites.h"
+#include "kernel/lock_sites.h"
 
 namespace hangscope::collect {
 
@@ -172,7 +172,7 @@ struct Recovered {
 Recovered recover(const hs_task_full& f, const hs_offsets& off,
                   const std::vector<model::StackFrame>& stack) {
   Recovered r;
-  const analyze::LockSite* site = analyze::find_wait_site(stack);
+  const kernel::LockSite* site = kernel::find_wait_site(stack);
   LockKind kind = site ? site->kind : LockKind::unknown;
   if (site) r.mode = site->mode;
   if (kind == LockKind::percpu_rwsem ||

@@ -13,8 +13,8 @@
 #include <set>
 #include <vector>
 
-#include "analyze/lock_sites.h"
 #include "collect/bpf_records.h"
+#include "kernel/lock_sites.h"
 #include "recover.skel.h"
 #include "scan.skel.h"
 
@@ -74,7 +74,7 @@ std::set<__u32> tasks_to_recover(const RawScan& raw, const Kallsyms& syms) {
     std::vector<model::StackFrame> stack;
     for (__u32 i = 0; i < f.b.nr_frames && i < HS_STACK_DEPTH && !syms.empty(); ++i)
       stack.push_back(syms.symbolize(f.stack[i]));
-    const analyze::LockSite* site = analyze::find_wait_site(stack);
+    const kernel::LockSite* site = kernel::find_wait_site(stack);
     model::LockKind k = site ? site->kind : model::LockKind::unknown;
     if (k == model::LockKind::fuse_request || k == model::LockKind::userfaultfd ||
         k == model::LockKind::io || k == model::LockKind::completion ||

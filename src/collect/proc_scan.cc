@@ -8,9 +8,9 @@
 #include <cstring>
 #include <set>
 
-#include "analyze/lock_sites.h"
 #include "collect/proc_parse.h"
 #include "collect/read_file.h"
+#include "kernel/lock_sites.h"
 #include "model/enums.h"
 
 namespace hangscope::collect {
@@ -59,7 +59,7 @@ Status collect_proc(model::Snapshot& snap) {
         // Interruptible sleepers matter when they sleep in a known wait (a FUSE request, a
         // userfaultfd) while holding locks others need: keep those, judged by wchan.
         auto wchan = read_small_file(base + "/wchan", 256);
-        if (!wchan.ok() || !analyze::find_site(*wchan, analyze::SiteRole::waits)) continue;
+        if (!wchan.ok() || !kernel::find_site(*wchan, kernel::SiteRole::waits)) continue;
       } else if (c != 'D' && c != 'T' && c != 't') {
         continue;
       }

@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "analyze/lock_sites.h"
+#include "kernel/lock_sites.h"
 #include "model/enums.h"
 
 namespace hangscope::log {
@@ -108,7 +108,7 @@ void Builder::add_oopses() {
                       "it works (e.g. "
                       "on the host before starting containers) instead of where it crashed",
                       t.comm, t.pid, e.rip.module, e.rip.symbol, e.rip.module));
-    for (const analyze::LockSite* site : analyze::find_held_sites(t.stack)) {
+    for (const kernel::LockSite* site : kernel::find_held_sites(t.stack)) {
       model::Lock l;
       l.addr = Maybe<std::uint64_t>::unknown("kernel log: no address");
       l.kind = site->kind;
@@ -149,7 +149,7 @@ void Builder::add_blockers() {
     wait.how_found = "hung-task blocker line";
     wait.lock_addr = Maybe<std::uint64_t>::unknown("kernel log: the blocker line gives no address");
     wait.object_addr = Maybe<std::uint64_t>::unknown("kernel log");
-    const analyze::LockSite* site = analyze::find_wait_site(w.stack);
+    const kernel::LockSite* site = kernel::find_wait_site(w.stack);
     std::string base;
     if (site && site->kind == b.kind) {
       base = std::string(site->lock_name);
@@ -188,7 +188,7 @@ void Builder::add_held_lock_dumps() {
   for (const HeldLockDump& dump : d_.held_locks) {
     task(dump.pid, dump.comm);
     const model::Task& t = task(dump.pid, dump.comm);
-    const analyze::LockSite* waits_at = analyze::find_wait_site(t.stack);
+    const kernel::LockSite* waits_at = kernel::find_wait_site(t.stack);
     for (std::size_t i = 0; i < dump.locks.size(); ++i) {
       const HeldLock& h = dump.locks[i];
       if (h.lock_name.empty()) continue;
@@ -255,7 +255,7 @@ model::Snapshot Builder::build() {
   // with nobody named as owner mean the filesystem is (being) frozen.
   std::set<std::string> frozen_waiters;
   for (const auto& t : s_.tasks) {
-    const analyze::LockSite* site = t.wait.known() ? nullptr : analyze::find_wait_site(t.stack);
+    const kernel::LockSite* site = t.wait.known() ? nullptr : kernel::find_wait_site(t.stack);
     if (site && site->lock_name == "sb_writers" && t.state == model::TaskState::disk_sleep)
       frozen_waiters.insert(fmt::format("{} ({})", t.comm, t.pid));
   }

@@ -8,7 +8,7 @@
 
 #include "model/snapshot.h"
 
-namespace hangscope::analyze {
+namespace hangscope::kernel {
 
 /// Whether a function, while on a task's stack, means the task waits for or holds the lock.
 enum class SiteRole { waits, holds };
@@ -38,4 +38,4 @@ std::vector<const LockSite*> find_held_sites(const std::vector<model::StackFrame
 /// The first row for `function` with `role`, or nullptr.
 const LockSite* find_site(std::string_view function, SiteRole role);
 
-}  // namespace hangscope::analyze
+}  // namespace hangscope::kernel

@@ -1,8 +1,8 @@
 // Rows of the knowledge table. Add a row to teach hangscope a lock site; no code changes.
 // Each row cites the kernel source where the lock is taken (paths as of Linux 6.18 unless noted).
-#include "analyze/lock_sites.h"
+#include "kernel/lock_sites.h"
 
-namespace hangscope::analyze {
+namespace hangscope::kernel {
 
 namespace {
 
@@ -110,4 +110,4 @@ constexpr LockSite kSites[] = {
 
 std::span<const LockSite> lock_sites() { return kSites; }
 
-}  // namespace hangscope::analyze
+}  // namespace hangscope::kernel

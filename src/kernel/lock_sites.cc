@@ -1,7 +1,7 @@
 // Lookups over the knowledge table.
-#include "analyze/lock_sites.h"
+#include "kernel/lock_sites.h"
 
-namespace hangscope::analyze {
+namespace hangscope::kernel {
 
 const LockSite* find_site(std::string_view function, SiteRole role) {
   for (const auto& site : lock_sites()) {
@@ -27,4 +27,4 @@ std::vector<const LockSite*> find_held_sites(const std::vector<model::StackFrame
   return held;
 }
 
-}  // namespace hangscope::analyze
+}  // namespace hangscope::kernel
