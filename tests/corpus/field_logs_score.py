@@ -23,7 +23,7 @@ import sys
 
 # The scores reached so far. A change that lowers one of them fails the test.
 RATCHET = {
-    "titles": 33,
+    "titles": 34,
     "log_chains": 9,
     "task_chains": 2,
     "lock_names": 1,
