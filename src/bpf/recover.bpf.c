@@ -11,6 +11,7 @@
 
 #include "scan.h"
 #include "lock_owner.bpf.h"
+#include "task_lock.bpf.h"
 #include "task_maps.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -145,7 +146,7 @@ static void recover_waiter(struct hs_task_full *r, struct task_struct *t) {
   __u64 sp = BPF_CORE_READ(t, thread.sp);
   if (!base || sp < base || sp >= base + THREAD_SIZE_GUESS) return;
   s->task = (__u64)t;
-  s->pos = sp & ~7ULL;
+  s->pos = sp & ~(__u64)(sizeof(__u64) - 1); /* scan whole words */
   s->end = base + THREAD_SIZE_GUESS;
   bpf_loop(THREAD_SIZE_GUESS / 8, rec_scan_step, &ref, 0);
   bpf_loop(HS_MAX_CANDIDATES, try_candidate, &ref, 0);
@@ -160,7 +161,7 @@ static void recover_waiter(struct hs_task_full *r, struct task_struct *t) {
     r->rec_waiter_type = BPF_CORE_READ(w, type);
     /* Read it as an rw_semaphore too (owner, count, inode candidate); user space picks. */
     __u64 sem = head_a - bpf_core_field_offset(struct rw_semaphore, wait_list);
-    read_owner(r, sem | HS_BLOCKER_RWSEM_WRITER);
+    hs_fill_lock(r, sem | HS_BLOCKER_RWSEM_WRITER);
   }
 }
 

@@ -12,15 +12,11 @@
 
 #include "scan.h"
 #include "lock_owner.bpf.h"
+#include "task_lock.bpf.h"
 #include "task_maps.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define TASK_INTERRUPTIBLE 0x1
-#define TASK_UNINTERRUPTIBLE 0x2
-#define __TASK_STOPPED 0x4
-#define __TASK_TRACED 0x8
-#define TASK_NOLOAD 0x400
 #define KERNEL_IMAGE_START 0xffffffff80000000ULL
 #define FUSE_DEV_RDEV ((10U << 20) | 229U) /* MKDEV(MISC_MAJOR, FUSE_MINOR) */
 #define S_IFMT 00170000
@@ -89,8 +85,7 @@ static void walk_super_blocks(struct task_struct *self) {
 }
 
 static bool wants_full(struct task_struct *t, __u32 state, __u32 pid) {
-  if ((state & TASK_UNINTERRUPTIBLE) && !(state & TASK_NOLOAD)) return true;
-  if (state & (__TASK_STOPPED | __TASK_TRACED)) return true;
+  if (hs_task_blocked(state) || hs_task_stopped(state)) return true;
   return bpf_map_lookup_elem(&wanted_pids, &pid) != NULL;
 }
 
@@ -142,8 +137,8 @@ int dump_task(struct bpf_iter__task *ctx) {
   if (bpf_core_field_exists(t->sched_info.last_arrival)) last = BPF_CORE_READ(t, sched_info.last_arrival);
   r->since_ran_ns = last && now > last ? now - last : 0;
   r->last_ran_ns = last;
-  r->blocker = read_blocker(t, &r->has_blocker_field);
-  read_owner(r, r->blocker);
+  r->blocker = hs_read_blocker(t, &r->has_blocker_field);
+  hs_fill_lock(r, r->blocker);
   if (mm) {
     r->mmap_lock_addr = (__u64)mm + bpf_core_field_offset(struct mm_struct, mmap_lock);
     r->mmap_lock_owner = BPF_CORE_READ(mm, mmap_lock.owner.counter);
@@ -198,7 +193,7 @@ int dump_file(struct bpf_iter__task_file *ctx) {
      * loaded the relocation cannot resolve, and this guard lets libbpf drop the branch. */
     if (bpf_core_type_exists(struct fuse_dev)) {
       struct fuse_dev *fud = BPF_CORE_READ(f, private_data);
-      if (fud) add_hold(tgid, 1, BPF_CORE_READ(fud, fc, dev));
+      if (fud) add_hold(tgid, HS_HOLD_FUSE_DEV, BPF_CORE_READ(fud, fc, dev));
     }
     return 0;
   }
@@ -212,7 +207,7 @@ int dump_file(struct bpf_iter__task_file *ctx) {
   }
   struct userfaultfd_ctx *uctx = BPF_CORE_READ(f, private_data);
   if (!uctx) return 0;
-  add_hold(tgid, 2, (__u64)uctx);
+  add_hold(tgid, HS_HOLD_USERFAULTFD, (__u64)uctx);
   add_uffd_waiters((__u64)uctx, &uctx->fault_pending_wqh);
   add_uffd_waiters((__u64)uctx, &uctx->fault_wqh);
   return 0;

@@ -2,6 +2,9 @@
 #ifndef HANGSCOPE_BPF_SCAN_H
 #define HANGSCOPE_BPF_SCAN_H
 
+#include "lock_word_bits.h"
+#include "task_state_bits.h"
+
 #define HS_COMM_LEN 16
 #define HS_NAME_LEN 32
 #define HS_STACK_DEPTH 32
@@ -13,18 +16,16 @@
 #define HS_REC_BRIEF 1 /* struct hs_task_brief only */
 #define HS_REC_FULL 2  /* struct hs_task_full */
 
-/* task_struct.blocker low bits (include/linux/hung_task.h, 6.16+). */
-#define HS_BLOCKER_MUTEX 0
-#define HS_BLOCKER_SEM 1
-#define HS_BLOCKER_RWSEM_READER 2
-#define HS_BLOCKER_RWSEM_WRITER 3
+/* What a struct hs_file_hold's file is (hs_file_hold.kind). */
+#define HS_HOLD_FUSE_DEV 1    /* an open /dev/fuse: key is fuse_conn.dev */
+#define HS_HOLD_USERFAULTFD 2 /* a userfaultfd: key is its userfaultfd_ctx address */
 
 struct hs_task_brief {
   __u32 type;
   __u32 pid;
   __u32 tgid;
-  __u32 state;      /* task_struct.__state */
-  __u32 exit_state;
+  __u32 state;      /* task_struct.__state (HS_TASK_*) */
+  __u32 exit_state; /* HS_EXIT_* */
   __u32 flags;      /* PF_* */
   __u32 ptrace;
   __u32 nr_frames;
@@ -38,7 +39,7 @@ struct hs_task_full {
   struct hs_task_brief b;
   __u64 since_ran_ns;     /* now minus sched_info.last_arrival, 0 if unknown */
   __u64 last_ran_ns;      /* sched_info.last_arrival (when it last got a CPU), 0 if unknown */
-  __u64 blocker;          /* raw task_struct.blocker (0: none or no field) */
+  __u64 blocker;          /* raw task_struct.blocker: lock | HS_BLOCKER_* (0: none or no field) */
   __u32 has_blocker_field;
   __u32 owner_pid;        /* pid read at the lock's owner pointer (may be stale for dead owners) */
   __u64 lock_owner;       /* raw owner word (mutex/rwsem owner, semaphore last_holder) */
@@ -56,7 +57,7 @@ struct hs_task_full {
   __u64 rec_head_b;
   __u64 rec_mutex_owner;  /* owner word if head_a is a mutex's wait_list */
   __u64 rec_record_a;     /* address of the {list, task} record that led to head_a */
-  __u32 rec_waiter_type;  /* rwsem_waiter.type there: 0 waiting for write, 1 for read */
+  __u32 rec_waiter_type;  /* rwsem_waiter.type there: HS_RWSEM_WAITING_FOR_* */
   __u32 rec_pad;
   __u64 mmap_lock_addr;   /* &mm->mmap_lock of this task's mm */
   __u64 mmap_lock_owner;
@@ -84,10 +85,10 @@ struct hs_super_block {
   char fs_type[HS_NAME_LEN];
 };
 
-/* A process holding a /dev/fuse file (kind 1) or a userfaultfd (kind 2). */
+/* A process holding a /dev/fuse file or a userfaultfd. */
 struct hs_file_hold {
   __u32 tgid;
-  __u32 kind;
+  __u32 kind; /* HS_HOLD_* */
   __u64 key; /* FUSE: fuse_conn.dev; uffd: userfaultfd_ctx address */
 };
 

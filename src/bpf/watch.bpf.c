@@ -10,8 +10,14 @@
 #include <bpf/bpf_tracing.h>
 
 #include "watch.h"
+#include "lock_owner.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
+
+#define E2BIG 7 /* include/uapi/asm-generic/errno-base.h: the map is full */
+
+_Static_assert(sizeof(((struct hsw_wait *)0)->owner_comm) == HS_OWNER_COMM_LEN, "owner comm");
+_Static_assert(sizeof(((struct hsw_lock_stat *)0)->cand_name) == HS_OWNER_NAME_LEN, "name");
 
 const volatile __u8 trace_spin = 0;     /* also record pure spin-lock contention */
 const volatile __u64 long_wait_ns = 0;  /* waits at least this long are kept in `ended` */
@@ -42,10 +48,6 @@ struct {
 struct hsw_counters counters[HSW_MAX_CPUS];
 struct hsw_layout layout;
 
-struct rt_mutex_base___w {
-  struct task_struct *owner;
-} __attribute__((preserve_access_index));
-
 static struct hsw_counters *my_counters(void) {
   return &counters[bpf_get_smp_processor_id() & (HSW_MAX_CPUS - 1)];
 }
@@ -54,34 +56,27 @@ static bool is_pure_spin(__u32 flags) {
   return (flags & HSW_LCB_F_SPIN) && !(flags & HSW_LCB_F_MUTEX);
 }
 
-/* The owner word of `lock` as its type (decided by the flags) stores it. */
+/* The owner-word layout (HS_OWNER_*) of a lock with these contention_begin flags: a semaphore
+ * passes no flags, and percpu rw-semaphores and spin locks have no owner field. */
+static __u32 owner_kind_of(__u32 flags) {
+  if (flags & HSW_LCB_F_MUTEX) return HS_OWNER_MUTEX;
+  if (flags & HSW_LCB_F_RT) return HS_OWNER_RT;
+  if ((flags & (HSW_LCB_F_READ | HSW_LCB_F_WRITE)) &&
+      !(flags & (HSW_LCB_F_PERCPU | HSW_LCB_F_SPIN)))
+    return HS_OWNER_RWSEM;
+  return HS_OWNER_NONE;
+}
+
+/* Records the owner of `lock` now: its raw word, and the owner task's pid and comm. */
 static void read_owner(struct hsw_wait *w, __u64 lock, __u32 flags) {
-  __u64 word = 0, owner = 0;
+  __u32 kind = owner_kind_of(flags);
   w->owner_pid = 0;
   w->owner_comm[0] = 0;
-  if (flags & HSW_LCB_F_MUTEX) {
-    word = BPF_CORE_READ((struct mutex *)lock, owner.counter);
-    owner = word & ~7ULL; /* MUTEX_FLAGS */
-    w->owner_kind = HSW_OWNER_MUTEX;
-  } else if (flags & HSW_LCB_F_RT) {
-    word = (__u64)BPF_CORE_READ((struct rt_mutex_base___w *)lock, owner);
-    owner = word & ~1ULL; /* RT_MUTEX_HAS_WAITERS */
-    w->owner_kind = HSW_OWNER_RT;
-  } else if ((flags & (HSW_LCB_F_READ | HSW_LCB_F_WRITE)) &&
-             !(flags & (HSW_LCB_F_PERCPU | HSW_LCB_F_SPIN))) {
-    word = BPF_CORE_READ((struct rw_semaphore *)lock, owner.counter);
-    owner = word & ~3ULL; /* RWSEM_READER_OWNED | RWSEM_NONSPINNABLE */
-    w->owner_kind = HSW_OWNER_RWSEM;
-  } else {
-    w->owner_kind = HSW_OWNER_NONE;
-    return;
-  }
+  w->owner_kind = kind;
+  if (kind == HS_OWNER_NONE) return;
+  __u64 word = hs_read_owner_word(lock, kind);
   w->owner_word = word;
-  if (owner) {
-    struct task_struct *o = (void *)owner;
-    w->owner_pid = BPF_CORE_READ(o, pid);
-    bpf_probe_read_kernel(w->owner_comm, sizeof(w->owner_comm), &o->comm);
-  }
+  hs_read_owner_task(hs_owner_task(word, kind), &w->owner_pid, w->owner_comm);
 }
 
 static int on_begin(__u64 lock, __u32 flags) {
@@ -113,7 +108,7 @@ static int on_begin(__u64 lock, __u32 flags) {
   w->tgid = id >> 32;
   w->owner_word = 0;
   w->owner_pid = 0;
-  w->owner_kind = HSW_OWNER_NONE;
+  w->owner_kind = HS_OWNER_NONE;
   w->owner_comm[0] = 0;
   bpf_get_current_comm(w->comm, sizeof(w->comm));
   /* The mutex spin phase mostly ends in a few microseconds: read the owner once it sleeps. */
@@ -135,16 +130,8 @@ static void fill_candidates(struct hsw_lock_stat *s, __u64 lock, __u32 flags) {
   if (!(flags & (HSW_LCB_F_READ | HSW_LCB_F_WRITE)) ||
       (flags & (HSW_LCB_F_PERCPU | HSW_LCB_F_SPIN | HSW_LCB_F_RT)))
     return;
-  struct inode *ino = (void *)(lock - bpf_core_field_offset(struct inode, i_rwsem));
-  s->cand_inode = (__u64)ino;
-  s->cand_inode_sb = (__u64)BPF_CORE_READ(ino, i_sb);
-  s->cand_inode_ino = BPF_CORE_READ(ino, i_ino);
-  struct hlist_node *alias = BPF_CORE_READ(ino, i_dentry.first);
-  if (alias) {
-    struct dentry *d = (void *)((__u64)alias - bpf_core_field_offset(struct dentry, d_u));
-    const unsigned char *name = BPF_CORE_READ(d, d_name.name);
-    bpf_probe_read_kernel_str(s->cand_name, sizeof(s->cand_name), name);
-  }
+  hs_read_inode_candidate(lock, &s->cand_inode, &s->cand_inode_sb, &s->cand_inode_ino,
+                          s->cand_name);
 }
 
 static void account(struct hsw_counters *c, struct hsw_wait *w, __u64 lock, __u64 wait_ns) {
@@ -152,7 +139,7 @@ static void account(struct hsw_counters *c, struct hsw_wait *w, __u64 lock, __u6
   if (!s) {
     struct hsw_lock_stat n = {};
     fill_candidates(&n, lock, w->flags);
-    if (bpf_map_update_elem(&lock_stats, &lock, &n, BPF_NOEXIST) == -7 /* -E2BIG: full */) c->lost_stats++;
+    if (bpf_map_update_elem(&lock_stats, &lock, &n, BPF_NOEXIST) == -E2BIG) c->lost_stats++;
     s = bpf_map_lookup_elem(&lock_stats, &lock);
     if (!s) return;
   }

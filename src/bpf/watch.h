@@ -2,6 +2,8 @@
 #ifndef HANGSCOPE_BPF_WATCH_H
 #define HANGSCOPE_BPF_WATCH_H
 
+#include "lock_word_bits.h"
+
 #define HSW_COMM_LEN 16
 #define HSW_NAME_LEN 32
 #define HSW_MAX_CPUS 64     /* per-CPU counter slots in .bss (cpu id masked) */
@@ -17,12 +19,6 @@
 #define HSW_LCB_F_PERCPU (1U << 4)
 #define HSW_LCB_F_MUTEX (1U << 5)
 
-/* How the owner word was read. */
-#define HSW_OWNER_NONE 0   /* no owner field (percpu rwsem, semaphore, spin lock) */
-#define HSW_OWNER_MUTEX 1  /* mutex.owner & ~7 */
-#define HSW_OWNER_RWSEM 2  /* rw_semaphore.owner & ~3 */
-#define HSW_OWNER_RT 3     /* rt_mutex_base.owner & ~1 */
-
 /* One task's current lock wait: slot pid & (HSW_WAIT_SLOTS - 1) of an mmap-able array (no hash
  * bucket locks on the hot path). start_ns == 0: free slot. A slot held by another waiting pid
  * is a lost wait (counted). */
@@ -31,7 +27,7 @@ struct hsw_wait {
   __u64 start_ns;      /* bpf_ktime_get_ns (CLOCK_MONOTONIC) at contention_begin; 0 = free */
   __u64 owner_word;    /* raw owner word (flag bits included), 0 when none */
   __u32 flags;         /* LCB_F_* */
-  __u32 owner_kind;    /* HSW_OWNER_* */
+  __u32 owner_kind;    /* HS_OWNER_* (lock_word_bits.h): the field owner_word was read from */
   __u32 owner_pid;     /* 0 when no owner or unknown */
   __u32 tgid;
   __u32 pid;

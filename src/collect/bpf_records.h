@@ -39,10 +39,9 @@ std::set<__u32> tasks_to_follow(const RawScan& raw);
 /// Adds `second`'s full records for `wanted` pids to `raw`.
 void merge_full_records(RawScan& raw, const RawScan& second, const std::set<__u32>& wanted);
 
-/// Interprets `raw` into `snap`: states, waits from task_struct.blocker, lock owners, objects.
+/// Interprets `raw` into `snap`: tasks (task_record.h), their waits from task_struct.blocker or a
+/// recovered waiter record and the locks' owners (lock_record.h, waiter_record.h), and the objects
+/// (object_records.h). Appends a note for each task whose lock could not be recovered.
 void build_snapshot(const RawScan& raw, const Kallsyms& syms, model::Snapshot& snap);
-
-/// The /proc-style state for raw task_struct state words.
-model::TaskState task_state_from_kernel(__u32 state, __u32 exit_state);
 
 }  // namespace hangscope::collect

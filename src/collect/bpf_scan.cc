@@ -15,6 +15,7 @@
 
 #include "collect/bpf_records.h"
 #include "kernel/lock_sites.h"
+#include "kernel/task_state.h"
 #include "recover.skel.h"
 #include "scan.skel.h"
 
@@ -70,7 +71,7 @@ Result<std::string> read_iter(bpf_link* link) {
 std::set<__u32> tasks_to_recover(const RawScan& raw, const Kallsyms& syms) {
   std::set<__u32> out;
   for (const auto& f : raw.fulls) {
-    if (f.blocker || !(f.b.state & 0x2) || (f.b.state & 0x400)) continue;
+    if (f.blocker || !kernel::task_blocked(f.b.state)) continue;
     std::vector<model::StackFrame> stack;
     for (__u32 i = 0; i < f.b.nr_frames && i < HS_STACK_DEPTH && !syms.empty(); ++i)
       stack.push_back(syms.symbolize(f.stack[i]));

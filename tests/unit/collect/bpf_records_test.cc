@@ -5,43 +5,28 @@
 
 #include <cstring>
 
+#include "unit/collect/scan_records.h"
+
 namespace hangscope::collect {
 namespace {
 
-hs_task_full full(__u32 pid, const char* comm, __u32 state, __u64 addr) {
-  hs_task_full f{};
-  f.b.type = HS_REC_FULL;
-  f.b.pid = f.b.tgid = pid;
-  f.b.state = state;
-  f.b.task_addr = addr;
-  std::strncpy(f.b.comm, comm, sizeof f.b.comm);
-  f.since_ran_ns = 5'000'000'000ull;
-  f.has_blocker_field = 1;
-  return f;
-}
-
-template <typename T>
-void append(std::string& bytes, const T& rec) {
-  bytes.append(reinterpret_cast<const char*>(&rec), sizeof rec);
-}
-
-const Kallsyms kSyms = Kallsyms::parse(
-    "ffffffff81000000 t super_lock\nffffffff81000100 t do_truncate\nffffffff81000200 t "
-    "do_signal_stop\n"
-    "ffffffff81000300 t percpu_rwsem_wait\nffffffff81000400 t zzz_end\n");
+using testing::append_record;
+using testing::brief_record;
+using testing::full_record;
+const Kallsyms& kSyms = testing::test_symbols();
 
 TEST(BpfRecords, BlockerWaitWithLiveWriterOwner) {
   std::string bytes;
-  auto sync = full(10, "sync", 0x2, 0xa10);
+  auto sync = full_record(10, "sync", 0x2, 0xa10);
   sync.blocker = 0x5070 | HS_BLOCKER_RWSEM_READER;
   sync.lock_owner = 0xb20;  // writer-owned: no flag bits
   sync.lock_count = 1;      // RWSEM_WRITER_LOCKED
   sync.owner_pid = 20;
   sync.b.nr_frames = 1;
   sync.stack[0] = 0xffffffff81000010;
-  append(bytes, sync);
+  append_record(bytes, sync);
   hs_task_brief owner{HS_REC_BRIEF, 20, 20, 0x1, 0, 0, 0, 0, 0xb20, 0, 0, "umount"};
-  append(bytes, owner);
+  append_record(bytes, owner);
   bytes += "xyz";  // trailing garbage
 
   RawScan raw;
@@ -71,7 +56,7 @@ TEST(BpfRecords, BlockerWaitWithLiveWriterOwner) {
 
 TEST(BpfRecords, LeftoverReaderBitIsNoOwner) {
   RawScan raw;
-  auto w = full(30, "w", 0x2, 0xa30);
+  auto w = full_record(30, "w", 0x2, 0xa30);
   w.blocker = 0x6000 | HS_BLOCKER_RWSEM_WRITER;
   w.lock_owner = 0xdead0001;  // RWSEM_READER_OWNED, count says no readers
   w.lock_count = 0x2;         // waiters only
@@ -87,7 +72,7 @@ TEST(BpfRecords, LeftoverReaderBitIsNoOwner) {
 TEST(BpfRecords, RecoveredWaiterRecordGivesTheLock) {
   RawScan raw;
   raw.offsets = {0x18, 0x10, 0x8, 0x40};
-  auto t = full(40, "trunc3", 0x102, 0xa40);  // TASK_KILLABLE: no blocker
+  auto t = full_record(40, "trunc3", 0x102, 0xa40);  // TASK_KILLABLE: no blocker
   t.rec_head_a = 0x7018;
   t.lock_owner = 0xb50;
   t.lock_count = 0x3;  // writer locked + waiters
@@ -95,7 +80,7 @@ TEST(BpfRecords, RecoveredWaiterRecordGivesTheLock) {
   t.stack[0] = 0xffffffff81000110;  // do_truncate: i_rwsem for write
   raw.fulls.push_back(t);
   raw.briefs.push_back(t.b);
-  auto f = full(41, "writer", 0x2, 0xa41);
+  auto f = full_record(41, "writer", 0x2, 0xa41);
   f.rec_head_b = 0x9040;
   f.b.nr_frames = 1;
   f.stack[0] = 0xffffffff81000300;  // percpu_rwsem_wait
@@ -116,7 +101,7 @@ TEST(BpfRecords, RecoveredWaiterRecordGivesTheLock) {
 
 TEST(BpfRecords, OwnerPointerReusedByANewerTaskIsStale) {
   RawScan raw;
-  auto sync = full(118, "sync", 0x2, 0xa118);
+  auto sync = full_record(118, "sync", 0x2, 0xa118);
   sync.blocker = 0x5070 | HS_BLOCKER_RWSEM_READER;
   sync.lock_owner = 0xa110;  // insmod's old task_struct, now reused by a newer task
   sync.lock_count = 3;
@@ -139,7 +124,7 @@ TEST(BpfRecords, OwnerPointerReusedByANewerTaskIsStale) {
 // after the measured lag it is before it, so the owner is not taken for a reused task_struct.
 TEST(BpfRecords, LiveOwnerIsNotStaleWhenSchedClockLagsKtime) {
   RawScan raw;
-  auto sync = full(131, "sync", 0x2, 0xa131);
+  auto sync = full_record(131, "sync", 0x2, 0xa131);
   sync.blocker = 0x5070 | HS_BLOCKER_RWSEM_READER;
   sync.lock_owner = 0xa130;
   sync.lock_count = 3;
@@ -159,18 +144,6 @@ TEST(BpfRecords, LiveOwnerIsNotStaleWhenSchedClockLagsKtime) {
   model::Snapshot raw_clock;
   build_snapshot(raw, kSyms, raw_clock);
   EXPECT_TRUE(raw_clock.locks[0].owner_stale);
-}
-
-TEST(BpfRecords, StatesFromKernelWords) {
-  using S = model::TaskState;
-  EXPECT_EQ(task_state_from_kernel(0x2, 0), S::disk_sleep);
-  EXPECT_EQ(task_state_from_kernel(0x102, 0), S::disk_sleep);  // killable
-  EXPECT_EQ(task_state_from_kernel(0x402, 0), S::idle);
-  EXPECT_EQ(task_state_from_kernel(0x4, 0), S::stopped);
-  EXPECT_EQ(task_state_from_kernel(0x8, 0), S::traced);
-  EXPECT_EQ(task_state_from_kernel(0x1, 0), S::sleeping);
-  EXPECT_EQ(task_state_from_kernel(0, 0), S::running);
-  EXPECT_EQ(task_state_from_kernel(0, 0x20), S::zombie);
 }
 
 }  // namespace
