@@ -8,6 +8,7 @@
 
 #include "analyze/hop.h"
 #include "analyze/verdict.h"
+#include "kernel/wait_kind.h"
 
 namespace hangscope::analyze {
 
@@ -22,7 +23,7 @@ bool waits_itself(const model::Task& t, const Maybe<model::Wait>& w) {
   if (t.state == TaskState::disk_sleep) return true;
   if (t.state != TaskState::sleeping) return false;
   // An S task is followed only when its wait is a known hang kind or came from the kernel.
-  return t.wait.known() || w->kind == LockKind::fuse_request || w->kind == LockKind::userfaultfd;
+  return t.wait.known() || kernel::served_by_user_space(w->kind);
 }
 
 struct Walk {

@@ -1,5 +1,7 @@
 #include "analyze/task_index.h"
 
+#include "kernel/wait_kind.h"
+
 namespace hangscope::analyze {
 
 SnapshotIndex::SnapshotIndex(const model::Snapshot& snap) : snap_(snap) {
@@ -136,8 +138,7 @@ std::string_view state_letter(model::TaskState s) {
 bool is_blocked(const model::Task& t) {
   if (t.state == model::TaskState::disk_sleep) return true;
   if (t.state != model::TaskState::sleeping || !t.wait.known()) return false;
-  auto k = t.wait->kind;
-  return k == model::LockKind::fuse_request || k == model::LockKind::userfaultfd;
+  return kernel::served_by_user_space(t.wait->kind);
 }
 
 }  // namespace hangscope::analyze

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "analyze/user_sleep.h"
+#include "kernel/user_sleep.h"
 
 namespace hangscope::analyze {
 
@@ -129,7 +129,7 @@ RootCause decide_root_cause(const ResolvedHop& last, const model::Task* end,
   }
   // A mutex or write-held rwsem whose owner sleeps in nanosleep/poll/wait4...: no code on its
   // stack holds the lock, so an earlier system call returned to user space holding it.
-  std::string_view user_sleep = user_space_sleep(*end);
+  std::string_view user_sleep = kernel::user_space_sleep(end->stack);
   bool owner_exact =
       hop.wait.kind == LockKind::mutex ||
       (hop.wait.kind == LockKind::rwsem && hop.holder_mode == model::LockMode::write);

@@ -16,6 +16,7 @@
 #include "collect/bpf_records.h"
 #include "kernel/lock_sites.h"
 #include "kernel/task_state.h"
+#include "kernel/wait_kind.h"
 #include "recover.skel.h"
 #include "scan.skel.h"
 
@@ -76,11 +77,7 @@ std::set<__u32> tasks_to_recover(const RawScan& raw, const Kallsyms& syms) {
     for (__u32 i = 0; i < f.b.nr_frames && i < HS_STACK_DEPTH && !syms.empty(); ++i)
       stack.push_back(syms.symbolize(f.stack[i]));
     const kernel::LockSite* site = kernel::find_wait_site(stack);
-    model::LockKind k = site ? site->kind : model::LockKind::unknown;
-    if (k == model::LockKind::fuse_request || k == model::LockKind::userfaultfd ||
-        k == model::LockKind::io || k == model::LockKind::completion ||
-        k == model::LockKind::folio_lock)
-      continue;
+    if (!kernel::may_have_waiter_record(site ? site->kind : model::LockKind::unknown)) continue;
     out.insert(f.b.pid);
   }
   return out;

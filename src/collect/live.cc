@@ -15,6 +15,7 @@
 #include "collect/proc_parse.h"
 #include "collect/proc_scan.h"
 #include "collect/read_file.h"
+#include "kernel/taint.h"
 #include "log/kmsg_reader.h"
 #include "log/log_parser.h"
 #include "log/to_snapshot.h"
@@ -29,8 +30,14 @@ void add_kernel_facts(model::Snapshot& snap) {
   if (auto up = read_small_file("/proc/uptime", 128); up.ok())
     snap.uptime_seconds = std::strtod(up->c_str(), nullptr);
   if (auto t = read_small_file("/proc/sys/kernel/tainted", 64); t.ok()) {
-    unsigned long v = std::strtoul(t->c_str(), nullptr, 10);
-    snap.kernel.taint = v == 0 ? std::string("none") : fmt::format("{:#x}", v);
+    if (auto mask = kernel::taint_mask_from_proc(*t)) {
+      snap.kernel.taint = *mask == 0 ? std::string("none") : fmt::format("{:#x}", *mask);
+      snap.kernel.taint_flags = *mask;
+    } else {
+      std::string why = "/proc/sys/kernel/tainted: not a number";
+      snap.kernel.taint = Maybe<std::string>::unknown(why);
+      snap.kernel.taint_flags = Maybe<std::uint64_t>::unknown(why);
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernel/owner_word.h"
+#include "kernel/wait_kind.h"
 
 namespace hangscope::collect {
 
@@ -79,11 +80,7 @@ void check_owner(const hs_task_full& f, const TasksByAddr& by_addr, std::int64_t
 // The innermost frame that is not the lock's own sleeping machinery (wchan-like).
 std::string wait_function(const std::vector<model::StackFrame>& stack) {
   for (const auto& fr : stack) {
-    const std::string& s = fr.symbol;
-    if (!s.empty() && s.find("schedule") == std::string::npos &&
-        s.find("slowpath") == std::string::npos && s.find("down_") != 0 &&
-        s.find("mutex_lock") == std::string::npos && s.find("__down") != 0)
-      return s;
+    if (!fr.symbol.empty() && !kernel::is_lock_machinery_frame(fr.symbol)) return fr.symbol;
   }
   return "";
 }

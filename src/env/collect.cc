@@ -9,6 +9,7 @@
 #include "env/kconfig.h"
 #include "env/proc_parse.h"
 #include "env/virt.h"
+#include "kernel/taint.h"
 
 namespace hangscope::env {
 
@@ -38,9 +39,9 @@ void probe_kernel(System& sys, Fingerprint& fp) {
   const std::string path = "/proc/sys/kernel/tainted";
   auto text = sys.read_file(path);
   std::optional<uint64_t> mask;
-  if (text) mask = parse_taint_mask(*text);
+  if (text) mask = kernel::taint_mask_from_proc(*text);
   if (mask) {
-    std::string letters = decode_taint(*mask);
+    std::string letters = kernel::taint_letters(*mask);
     fp.attrs["kernel.taint"] = AttrValue::scalar(letters.empty() ? "none" : letters, path);
     fp.attrs["kernel.taint_mask"] = AttrValue::number(static_cast<long long>(*mask), path);
   } else {

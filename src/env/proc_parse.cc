@@ -143,29 +143,6 @@ std::vector<std::string> parse_mountinfo_fstypes(std::string_view text) {
   return {types.begin(), types.end()};
 }
 
-std::optional<uint64_t> parse_taint_mask(std::string_view text) {
-  text = trim(text);
-  uint64_t mask = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), mask);
-  if (ec != std::errc() || p != text.data() + text.size() || text.empty()) return std::nullopt;
-  return mask;
-}
-
-std::string decode_taint(uint64_t mask) {
-  static constexpr char kLetters[] = "PFSRMBUDAWCIOELKXTNJ";
-  constexpr int kKnown = sizeof(kLetters) - 1;
-  std::string out;
-  for (int bit = 0; bit < 64; ++bit) {
-    if (!(mask & (uint64_t{1} << bit))) continue;
-    if (bit < kKnown) {
-      out.push_back(kLetters[bit]);
-    } else {
-      out += "?" + std::to_string(bit);
-    }
-  }
-  return out;
-}
-
 std::optional<std::string> parse_tool_version(std::string_view output) {
   auto keep = [](char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||

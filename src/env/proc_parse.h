@@ -35,14 +35,6 @@ std::vector<std::string> parse_modules(std::string_view text);
 /// Lines without the separator are skipped.
 std::vector<std::string> parse_mountinfo_fstypes(std::string_view text);
 
-/// Parses /proc/sys/kernel/tainted (a decimal mask) or nullopt when it is not a number.
-std::optional<uint64_t> parse_taint_mask(std::string_view text);
-
-/// The letters of the set taint bits in the kernel's order (kernel/panic.c taint_flags):
-/// bit 0 P, 1 F, 2 S, 3 R, 4 M, 5 B, 6 U, 7 D, 8 A, 9 W, 10 C, 11 I, 12 O, 13 E, 14 L, 15 K,
-/// 16 X, 17 T, 18 N, 19 J; unknown bits as "?<bit>". Empty for 0 (untainted).
-std::string decode_taint(uint64_t mask);
-
 /// The version in a tool's `--version` output: the first word that starts with a digit and holds
 /// a dot, a leading 'v' dropped and cut at the first byte outside [0-9A-Za-z.+~-]
 /// ("GNU bash, version 5.2.15(1)-release" -> "5.2.15", "Docker version 19.03.8, build" ->

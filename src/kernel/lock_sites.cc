@@ -27,4 +27,15 @@ std::vector<const LockSite*> find_held_sites(const std::vector<model::StackFrame
   return held;
 }
 
+std::string_view fuse_opcode_on(const std::vector<model::StackFrame>& stack) {
+  for (const auto& frame : stack) {
+    for (const auto& site : lock_sites()) {
+      if (site.kind == model::LockKind::fuse_request && !site.detail.empty() &&
+          site.function == frame.symbol)
+        return site.detail;
+    }
+  }
+  return {};
+}
+
 }  // namespace hangscope::kernel

@@ -38,4 +38,8 @@ std::vector<const LockSite*> find_held_sites(const std::vector<model::StackFrame
 /// The first row for `function` with `role`, or nullptr.
 const LockSite* find_site(std::string_view function, SiteRole role);
 
+/// The FUSE opcode ("DESTROY", "WRITE", ...) that a FUSE-request row names for the innermost
+/// frame of `stack` that has one (either role); empty when no frame does.
+std::string_view fuse_opcode_on(const std::vector<model::StackFrame>& stack);
+
 }  // namespace hangscope::kernel

@@ -6,6 +6,9 @@
 #include <set>
 
 #include "kernel/lock_sites.h"
+#include "kernel/stack_context.h"
+#include "kernel/taint.h"
+#include "kernel/wait_kind.h"
 #include "model/enums.h"
 
 namespace hangscope::log {
@@ -13,21 +16,10 @@ namespace hangscope::log {
 namespace {
 
 using model::Confidence;
-using model::LockKind;
 using model::LockMode;
 
 bool is_fatal(EventKind k) {
   return k == EventKind::oops || k == EventKind::gpf || k == EventKind::kernel_bug;
-}
-
-LockKind kind_from_lock_name(std::string_view name) {
-  if (name == "sb_writers") return LockKind::percpu_rwsem;
-  if (name == "s_umount" || name == "i_rwsem" || name == "mmap_lock" || name.ends_with("_sem") ||
-      name.ends_with("rwsem"))
-    return LockKind::rwsem;
-  if (name.find("mutex") != std::string_view::npos || name.ends_with("_lock_mtx"))
-    return LockKind::mutex;
-  return LockKind::unknown;
 }
 
 class Builder {
@@ -99,10 +91,7 @@ void Builder::add_oopses() {
       if (t.stack.empty() || !(f.symbol == t.stack.front().symbol && t.stack.size() == 1))
         t.stack.push_back(f);
     // An Oops in a module while it is being loaded (modprobe -> init): the module itself.
-    bool loading = false;
-    for (const auto& f : t.stack)
-      loading = loading || f.symbol == "do_init_module" || f.symbol == "load_module";
-    if (loading && !e.rip.module.empty())
+    if (kernel::loads_a_module(t.stack) && !e.rip.module.empty())
       s_.notes.push_back(
           fmt::format("{} (pid {}) crashed loading module {} ({}): after the reboot, load {} where "
                       "it works (e.g. "
@@ -200,7 +189,7 @@ void Builder::add_held_lock_dumps() {
         continue;
       model::Lock l;
       l.addr = Maybe<std::uint64_t>::unknown("kernel log: matched by name");
-      l.kind = kind_from_lock_name(h.lock_name);
+      l.kind = kernel::lock_kind_from_name(h.lock_name);
       l.name = unique_lock_name(h.lock_name, dump.pid);
       l.owner_pid = dump.pid;
       l.owner_comm = dump.comm;
@@ -241,10 +230,13 @@ model::Snapshot Builder::build() {
   s_.source = "log";
   s_.uptime_seconds = Maybe<double>::unknown("kernel log");
   s_.kernel.release = d_.release;
-  if (d_.taint_known)
+  if (d_.taint_known) {
     s_.kernel.taint = d_.taint.empty() ? std::string("not tainted") : d_.taint;
-  else
+    s_.kernel.taint_flags = kernel::taint_mask_from_letters(d_.taint);
+  } else {
     s_.kernel.taint = Maybe<std::string>::unknown("not printed in the log");
+    s_.kernel.taint_flags = Maybe<std::uint64_t>::unknown("not printed in the log");
+  }
   s_.kernel.has_blocker_field = Maybe<bool>::unknown("kernel log");
   add_dumps();
   add_oopses();

@@ -168,9 +168,10 @@ struct GlobalLock {
 
 /// Facts about the kernel and the collection itself.
 struct KernelInfo {
-  std::string release;            // uname -r, or from the log
-  Maybe<bool> has_blocker_field;  // task_struct.blocker exists
-  Maybe<std::string> taint;       // "G D", etc.
+  std::string release;               // uname -r, or from the log
+  Maybe<bool> has_blocker_field;     // task_struct.blocker exists
+  Maybe<std::string> taint;          // as the source printed it: "0x80" (/proc), "G D" (log)
+  Maybe<std::uint64_t> taint_flags;  // the taint mask (TAINT_* bits, kernel/taint.h)
   bool operator==(const KernelInfo&) const = default;
 };
 

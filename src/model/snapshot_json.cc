@@ -111,7 +111,8 @@ json snapshot_to_json(const Snapshot& s) {
   j["uptime_seconds"] = maybe(s.uptime_seconds);
   j["kernel"] = {{"release", s.kernel.release},
                  {"has_blocker_field", maybe(s.kernel.has_blocker_field)},
-                 {"taint", maybe(s.kernel.taint)}};
+                 {"taint", maybe(s.kernel.taint)},
+                 {"taint_flags", maybe(s.kernel.taint_flags)}};
   j["tasks"] = json::array();
   for (const auto& t : s.tasks) {
     j["tasks"].push_back(
@@ -204,6 +205,7 @@ Result<Snapshot> snapshot_from_json(const json& j) {
     s.kernel.release = k.at("release");
     s.kernel.has_blocker_field = get_maybe<bool>(k, "has_blocker_field");
     s.kernel.taint = get_maybe<std::string>(k, "taint");
+    s.kernel.taint_flags = get_maybe<std::uint64_t>(k, "taint_flags");
     for (const auto& t : j.at("tasks")) {
       Task x;
       x.pid = t.at("pid");

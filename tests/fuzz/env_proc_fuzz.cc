@@ -8,6 +8,7 @@
 #include "env/kconfig.h"
 #include "env/proc_parse.h"
 #include "env/version.h"
+#include "kernel/taint.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace hangscope::env;
@@ -18,7 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)parse_meminfo_total_kib(text);
   (void)parse_modules(text);
   (void)parse_mountinfo_fstypes(text);
-  if (auto mask = parse_taint_mask(text)) (void)decode_taint(*mask);
+  if (auto mask = hangscope::kernel::taint_mask_from_proc(text))
+    (void)hangscope::kernel::taint_letters(*mask);
+  (void)hangscope::kernel::taint_mask_from_letters(text);
   (void)parse_kconfig(text);
   (void)config_hash(text);
   if (auto v = parse_tool_version(text); v && v->empty()) std::abort();

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "kernel/taint.h"
 #include "unit/analyze/snapshot_builder.h"
 
 namespace hangscope::analyze {
@@ -68,6 +69,11 @@ TEST(Analyze, OwnerPointerReusedByTheWaiterIsADeadOwner) {
 
   // Without any sign that the kernel killed a task, the same words stay a self-deadlock.
   s.tasks.pop_back();
+  EXPECT_NE(analyze(s).chains[0].root.kind, RootKind::dead_owner);
+  // Taint D (TAINT_DIE) is such a sign even when no Oopsed task is known; taint W is not.
+  s.kernel.taint_flags = kernel::taint_bit(kernel::Taint::die);
+  EXPECT_EQ(analyze(s).chains[0].root.kind, RootKind::dead_owner);
+  s.kernel.taint_flags = kernel::taint_bit(kernel::Taint::warn);
   EXPECT_NE(analyze(s).chains[0].root.kind, RootKind::dead_owner);
 }
 

@@ -78,23 +78,6 @@ TEST(MountInfo, FsTypesAfterTheSeparator) {
   EXPECT_EQ(t, want);
 }
 
-TEST(Taint, MaskParsing) {
-  EXPECT_EQ(parse_taint_mask("0\n"), 0u);
-  EXPECT_EQ(parse_taint_mask("4097\n"), 4097u);
-  EXPECT_EQ(parse_taint_mask("x"), std::nullopt);
-  EXPECT_EQ(parse_taint_mask(""), std::nullopt);
-  EXPECT_EQ(parse_taint_mask("12 3"), std::nullopt);
-}
-
-TEST(Taint, LettersInKernelOrder) {
-  EXPECT_EQ(decode_taint(0), "");
-  EXPECT_EQ(decode_taint(1u << 7), "D");                         // an Oops
-  EXPECT_EQ(decode_taint((1u << 7) | (1u << 9)), "DW");          // Oops + warning
-  EXPECT_EQ(decode_taint(1u | (1u << 12) | (1u << 13)), "POE");  // proprietary, OOT, unsigned
-  EXPECT_EQ(decode_taint(1u << 19), "J");
-  EXPECT_EQ(decode_taint(uint64_t{1} << 40), "?40");
-}
-
 TEST(ToolVersion, BannersOfRealTools) {
   EXPECT_EQ(parse_tool_version("Docker version 19.03.8, build afacb8b7f0\n"), "19.03.8");
   EXPECT_EQ(parse_tool_version("GNU bash, version 5.0.17(1)-release (x86_64-pc-linux-gnu)\n"),

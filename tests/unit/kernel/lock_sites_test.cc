@@ -66,5 +66,15 @@ TEST(LockSites, FindSiteMatchesTheExactSymbolAndRole) {
   EXPECT_EQ(find_site("request_wait", SiteRole::waits), nullptr);
 }
 
+TEST(LockSites, FuseOpcodeFromTheInnermostFrameThatNamesOne) {
+  EXPECT_EQ(fuse_opcode_on(stack({"request_wait_answer", "fuse_simple_request", "fuse_send_destroy",
+                                  "fuse_put_super"})),
+            "DESTROY");
+  EXPECT_EQ(
+      fuse_opcode_on(stack({"request_wait_answer", "fuse_perform_write", "fuse_file_write_iter"})),
+      "WRITE");
+  EXPECT_EQ(fuse_opcode_on(stack({"request_wait_answer", "fuse_simple_request"})), "");
+}
+
 }  // namespace
 }  // namespace hangscope::kernel

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "analyze/analyze.h"
+#include "kernel/taint.h"
 
 namespace hangscope::log {
 namespace {
@@ -35,6 +36,9 @@ TEST(ToSnapshot, SeedCaseLeakedSUmount) {
       parse_log_text(slurp(std::string(HANGSCOPE_TESTDATA_DIR) + "/seed-case/sync-hang.dmesg")));
   EXPECT_EQ(s.source, "log");
   EXPECT_EQ(s.kernel.release, "5.3.0-51-generic");
+  // "Tainted: G           O": the letters as printed, and the mask with only TAINT_OOT_MODULE.
+  EXPECT_EQ(s.kernel.taint.value_or(""), "G O");
+  EXPECT_EQ(s.kernel.taint_flags.value_or(0), kernel::taint_bit(kernel::Taint::oot_module));
   const model::Task* modprobe = task(s, 9151);
   ASSERT_NE(modprobe, nullptr);
   EXPECT_EQ(modprobe->state, model::TaskState::dead);

@@ -1,8 +1,8 @@
-#include "analyze/user_sleep.h"
+#include "kernel/user_sleep.h"
 
 #include <array>
 
-namespace hangscope::analyze {
+namespace hangscope::kernel {
 
 namespace {
 
@@ -30,8 +30,8 @@ constexpr std::array<std::string_view, 15> kUserSleeps = {
 
 }  // namespace
 
-std::string_view user_space_sleep(const model::Task& task) {
-  for (const auto& f : task.stack) {
+std::string_view user_space_sleep(const std::vector<model::StackFrame>& stack) {
+  for (const auto& f : stack) {
     for (std::string_view s : kUserSleeps) {
       if (f.symbol == s) return s;
     }
@@ -39,4 +39,4 @@ std::string_view user_space_sleep(const model::Task& task) {
   return {};
 }
 
-}  // namespace hangscope::analyze
+}  // namespace hangscope::kernel
