@@ -9,7 +9,9 @@ packages=(
   libfuse3-dev fuse3 e2fsprogs util-linux procps psmisc
   libclang-rt-14-dev
   qemu-system-x86 busybox-static cpio kmod python3 time
+  scdoc man-db zsh
 )
+# scdoc builds the man page; man-db and zsh are for the packaging tests (tests/package/).
 # tests/vm/ also needs Debian 6.1 cloud kernels and headers: it fetches them itself with
 # `apt-get download` into a cache (never installed); see tests/vm/README.md.
 missing=()

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/parse_args.h"
 #include "demo/child_process.h"
 #include "demo/emergency.h"
 #include "demo/hangfs_daemon.h"
@@ -67,8 +68,17 @@ int run_self(const std::vector<std::string>& args) {
   return WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
 }
 
+/// The saved demo snapshot: in the source tree, else where an installed hangscope keeps it
+/// (PREFIX/share/hangscope/, from PREFIX/sbin/hangscope).
+std::string demo_snapshot_path() {
+  std::string in_tree = source_dir() + "/docs/demo-snapshot.json";
+  if (::access(in_tree.c_str(), R_OK) == 0) return in_tree;
+  std::string exe = self_exe();
+  return exe.substr(0, exe.rfind('/') + 1) + "../share/hangscope/demo-snapshot.json";
+}
+
 int replay_snapshot(bool json) {
-  std::string snapshot = source_dir() + "/docs/demo-snapshot.json";
+  std::string snapshot = demo_snapshot_path();
   say("not root, so no real hang can be made; replaying " + snapshot);
   if (::access(snapshot.c_str(), R_OK) != 0) {
     std::fprintf(stderr, "hangscope demo: no saved snapshot at %s (run the demo as root)\n",
@@ -93,17 +103,14 @@ int run_demo(int argc, char** argv) {
   double hold_seconds = 0;
   app.add_option("--hangfs", hangfs,
                  "path of the hangfs FUSE daemon (default: next to hangscope, "
-                 "then PATH)");
+                 "then PATH)")
+      ->type_name("FILE");
   app.add_flag("--json", json, "print the diagnosis as JSON (step lines go to stderr)");
   app.add_option("--hold", hold_seconds,
                  "keep the hang this many seconds after the diagnosis (look at it with other "
                  "tools; Ctrl-C ends it early), then clean up")
       ->check(CLI::Range(0.0, 3600.0));
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitError;
-  }
+  if (auto rc = parse_args(app, argc, argv)) return *rc;
   if (json) g_steps = stderr;
   if (::geteuid() != 0) return replay_snapshot(json);
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/parse_args.h"
 #include "env/collect.h"
 #include "env/compare.h"
 #include "env/compare_report.h"
@@ -68,7 +69,8 @@ int run_env(int argc, char** argv) {
 
   std::string out_path;
   auto* collect = app.add_subcommand("collect", "write this machine's fingerprint as JSON");
-  collect->add_option("-o,--output", out_path, "output file (default: standard output)");
+  collect->add_option("-o,--output", out_path, "output file (default: standard output)")
+      ->type_name("FILE");
 
   std::vector<std::string> good_files, bad_files;
   bool json = false;
@@ -78,9 +80,11 @@ int run_env(int argc, char** argv) {
       "compare", "rank the attributes that separate bad machines from good ones");
   compare->add_option("--good", good_files, "fingerprints of machines without the bug")
       ->required()
+      ->type_name("FILE")
       ->expected(1, -1);
   compare->add_option("--bad", bad_files, "fingerprints of machines with the bug")
       ->required()
+      ->type_name("FILE")
       ->expected(1, -1);
   compare->add_flag("--json", json, "JSON output (schema hangscope-env-compare/1)");
   compare->add_option("--top", top, "show at most N ranked separators in text (0 = all)")
@@ -91,12 +95,7 @@ int run_env(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? kExitOk : kExitError;
-  }
+  if (auto rc = parse_args(app, argc, argv)) return *rc;
   if (collect->parsed()) return env_collect(out_path);
   return env_compare(good_files, bad_files, json, top, min_support);
 }

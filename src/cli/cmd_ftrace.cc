@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/parse_args.h"
 #include "ftrace/diff.h"
 #include "ftrace/record.h"
 #include "ftrace/stuck.h"
@@ -75,15 +76,17 @@ int run_ftrace(int argc, char** argv) {
   bool json = false;
   std::string task, stuck_file;
   auto* stuck = app.add_subcommand("stuck", "calls still open at the end of a trace, per task");
-  stuck->add_option("FILE", stuck_file, "function_graph text ('-' = stdin)")->required();
+  stuck->add_option("FILE", stuck_file, "function_graph text ('-' = stdin)")
+      ->required()
+      ->type_name("FILE");
   stuck->add_option("--task", task, "only this task (comm, pid, or 'cpu N')");
   stuck->add_flag("--json", json, "JSON output");
 
   std::string good, bad;
   ftrace::DiffOptions dopts;
   auto* diff = app.add_subcommand("diff", "first point where BAD leaves the call paths of GOOD");
-  diff->add_option("GOOD", good, "trace of a run that worked")->required();
-  diff->add_option("BAD", bad, "trace of a run that hung")->required();
+  diff->add_option("GOOD", good, "trace of a run that worked")->required()->type_name("FILE");
+  diff->add_option("BAD", bad, "trace of a run that hung")->required()->type_name("FILE");
   diff->add_option("--good-task", dopts.good_task, "task to follow in GOOD (comm, pid, 'cpu N')");
   diff->add_option("--bad-task", dopts.bad_task, "task to follow in BAD");
   diff->add_option("--context", dopts.context, "calls of context on each side")
@@ -103,7 +106,9 @@ int run_ftrace(int argc, char** argv) {
       ->add_option("-G,--graph-function", ropts.graph_functions,
                    "trace only under FUNC; repeatable")
       ->allow_extra_args(false);
-  record->add_option("-o,--output", ropts.output, "trace file to write")->capture_default_str();
+  record->add_option("-o,--output", ropts.output, "trace file to write")
+      ->capture_default_str()
+      ->type_name("FILE");
   record->add_option("--timeout", ropts.timeout_s, "stop tracing after SECONDS")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 86400.0));
@@ -117,13 +122,11 @@ int run_ftrace(int argc, char** argv) {
   record->add_flag("--force", ropts.force,
                    "use the top-level instance even when it looks in use (its settings are "
                    "restored, its buffer is cleared)");
-  record->add_option("CMD", ropts.command, "command to trace (after --)")->required();
+  record->add_option("CMD", ropts.command, "command to trace (after --)")
+      ->required()
+      ->type_name("CMD");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitError;
-  }
+  if (auto rc = parse_args(app, argc, argv)) return *rc;
   if (stuck->parsed()) return run_stuck(stuck_file, task, json);
   if (diff->parsed()) return run_diff(good, bad, dopts, json);
   if (record->parsed()) return run_record(ropts);

@@ -10,6 +10,7 @@
 #include "analyze/analyze.h"
 #include "cli/commands.h"
 #include "cli/duration.h"
+#include "cli/parse_args.h"
 #include "collect/live.h"
 #include "collect/read_file.h"
 #include "env/summary.h"
@@ -34,7 +35,8 @@ void add_output_flags(CLI::App& app, OutputFlags& o, bool with_save) {
   app.add_flag("--dot", o.dot, "print a Graphviz picture of the wait-for graph");
   if (with_save)
     app.add_option("--save", o.save,
-                   "also save the collected snapshot to FILE (replay with analyze)");
+                   "also save the collected snapshot to FILE (replay with analyze)")
+        ->type_name("FILE");
 }
 
 // Analyzes and prints; returns the exit code (0 nothing stuck, 1 stuck tasks found).
@@ -87,11 +89,7 @@ int run_scan(int argc, char** argv) {
   app.add_option("--min", min,
                  "report tasks stuck at least this long (e.g. 5s, 500ms; default 1s)");
   app.add_flag("--no-bpf", no_bpf, "use /proc only");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitError;
-  }
+  if (auto rc = parse_args(app, argc, argv)) return *rc;
   auto secs = parse_duration(min);
   if (!secs) {
     std::fprintf(stderr, "hangscope scan: --min '%s': not a duration (e.g. 5s, 500ms)\n",
@@ -107,13 +105,9 @@ int run_why(int argc, char** argv) {
   std::string pid_text;
   bool no_bpf = false;
   add_output_flags(app, o, true);
-  app.add_option("pid", pid_text, "the stuck task's pid (or tid)")->required();
+  app.add_option("pid", pid_text, "the stuck task's pid (or tid)")->required()->type_name("PID");
   app.add_flag("--no-bpf", no_bpf, "use /proc only");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitError;
-  }
+  if (auto rc = parse_args(app, argc, argv)) return *rc;
   char* end = nullptr;
   long parsed = std::strtol(pid_text.c_str(), &end, 10);
   if (pid_text.empty() || *end != '\0' || parsed <= 0 || parsed > (1L << 22)) {
@@ -134,12 +128,10 @@ int run_analyze(int argc, char** argv) {
   OutputFlags o;
   std::string file;
   add_output_flags(app, o, false);
-  app.add_option("file", file, "snapshot JSON written by scan/why --save")->required();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitError;
-  }
+  app.add_option("file", file, "snapshot JSON written by scan/why --save")
+      ->required()
+      ->type_name("FILE");
+  if (auto rc = parse_args(app, argc, argv)) return *rc;
   auto text = collect::read_small_file(file, 256u << 20);
   if (!text.ok()) {
     std::fprintf(stderr, "hangscope analyze: %s\n", text.error().message.c_str());

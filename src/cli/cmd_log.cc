@@ -8,8 +8,8 @@
 
 #include "analyze/analyze.h"
 #include "cli/commands.h"
+#include "cli/parse_args.h"
 #include "env/summary.h"
-#include "report/escape.h"
 #include "log/event_json.h"
 #include "log/kmsg_reader.h"
 #include "log/line_reader.h"
@@ -112,17 +112,14 @@ int run_log(int argc, char** argv) {
   LogFlags f;
   app.add_option("files", f.files,
                  "kernel log files ('-' = stdin): dmesg, journalctl -k, kern.log, "
-                 "serial consoles");
+                 "serial consoles")
+      ->type_name("FILE");
   app.add_flag("--titles", f.titles,
                "print one title per report (first report first), nothing else");
   app.add_flag("--json", f.json, "print JSON (schema hangscope/1, plus \"reports\")");
   app.add_flag("--dot", f.dot, "print a Graphviz picture of the wait-for graph");
   app.add_flag("--kernel", f.kernel, "read the running kernel's log (/dev/kmsg, does not wait)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitError;
-  }
+  if (auto rc = parse_args(app, argc, argv)) return *rc;
   if (f.files.empty() && !f.kernel) {
     std::fprintf(stderr, "hangscope log: no input: give FILE..., '-' for stdin, or --kernel\n");
     return kExitError;
@@ -151,7 +148,8 @@ int run_log(int argc, char** argv) {
   if (f.titles) return d.reports ? kExitFound : kExitOk;
   model::Snapshot snap = log::to_snapshot(d);
   snap.query.min_stuck_seconds = 0;
-  snap.machine = env::fingerprint_summary_quick();  // where the log was analyzed, not where it came from
+  snap.machine =
+      env::fingerprint_summary_quick();  // where the log was analyzed, not where it came from
   analyze::Findings findings = analyze::analyze(snap, {.min_stuck_seconds = 0});
   std::string out;
   if (f.json) {
@@ -161,7 +159,8 @@ int run_log(int argc, char** argv) {
   } else if (f.dot) {
     out = report::render_dot(findings);
   } else {
-    out = render_reports(d) + report::render_text(findings) + "\nanalyzed on: " + report::escape_text(snap.machine) + "\n";
+    out = render_reports(d) + report::render_text(findings) +
+          "\nanalyzed on: " + report::escape_text(snap.machine) + "\n";
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);

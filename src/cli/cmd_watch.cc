@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/duration.h"
+#include "cli/parse_args.h"
 #include "watch/watch_loop.h"
 
 namespace hangscope::cli {
@@ -19,18 +20,16 @@ int run_watch(int argc, char** argv) {
   app.add_flag("--json", o.json,
                "JSON lines (events stuck/released/lost/summary; chains as in scan --json)");
   app.add_option("--output", o.output,
-                 "append reports to FILE (fsync'ed per report) instead of stdout");
+                 "append reports to FILE (fsync'ed per report) instead of stdout")
+      ->type_name("FILE");
   app.add_option("--prometheus", o.prometheus,
-                 "write node_exporter textfile metrics to FILE every second");
+                 "write node_exporter textfile metrics to FILE every second")
+      ->type_name("FILE");
   app.add_flag("--top", o.top, "show the most contended locks, refreshed every second");
   app.add_option("--limit", o.top_limit, "rows of the --top table (default 20)")
       ->check(CLI::Range(1, 10000));
   app.add_flag("--spin", o.spin, "also trace spin-lock contention (high event rates)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitError;
-  }
+  if (auto rc = parse_args(app, argc, argv)) return *rc;
   auto t = parse_duration(threshold);
   if (!t || *t < 1.0) {
     std::fprintf(stderr, "hangscope watch: --threshold '%s': not a duration of at least 1s\n",

@@ -28,6 +28,7 @@ int run_watch(int argc, char** argv);
 int run_log(int argc, char** argv);
 int run_ftrace(int argc, char** argv);
 int run_env(int argc, char** argv);
+int run_completion(int argc, char** argv);
 
 /// All subcommands, in the order `hangscope --help` lists them.
 std::span<const Command> commands();

@@ -17,6 +17,7 @@ std::span<const Command> commands() {
       {"log", "turn kernel logs into crash reports and wait-for chains", run_log},
       {"ftrace", "record, show and diff function_graph traces", run_ftrace},
       {"env", "collect and compare environment fingerprints", run_env},
+      {"completion", "print a bash or zsh completion script", run_completion},
   };
   return table;
 }
@@ -26,7 +27,7 @@ namespace {
 void print_usage(std::FILE* out) {
   std::fprintf(out, "usage: hangscope COMMAND [ARGS...]\n\ncommands:\n");
   for (const auto& c : commands()) {
-    std::fprintf(out, "  %-8.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
+    std::fprintf(out, "  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
                  static_cast<int>(c.summary.size()), c.summary.data());
   }
   std::fprintf(out, "\n`hangscope COMMAND --help` for a command's options.\n");

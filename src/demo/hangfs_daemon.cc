@@ -24,8 +24,12 @@ Result<std::string> find_hangfs_binary(const std::string& preferred) {
   std::string beside;
   if (n > 0) {
     std::string exe(self, static_cast<size_t>(n));
-    beside = exe.substr(0, exe.rfind('/') + 1) + "hangfs";
+    std::string dir = exe.substr(0, exe.rfind('/') + 1);
+    beside = dir + "hangfs";
     if (::access(beside.c_str(), X_OK) == 0) return beside;
+    // An installed hangscope (PREFIX/sbin/hangscope) keeps it in PREFIX/libexec/hangscope/.
+    std::string installed = dir + "../libexec/hangscope/hangfs";
+    if (::access(installed.c_str(), X_OK) == 0) return installed;
   }
   if (const char* path = std::getenv("PATH")) {
     std::string_view rest = path;

@@ -13,7 +13,8 @@
 namespace hangscope::demo {
 
 /// Finds the hangfs binary: `preferred` when non-empty and executable, else next to
-/// /proc/self/exe, else on PATH. Fails with a one-line error saying where it looked.
+/// /proc/self/exe, else in ../libexec/hangscope/ from there (an installed hangscope), else on
+/// PATH. Fails with a one-line error saying where it looked.
 Result<std::string> find_hangfs_binary(const std::string& preferred = "");
 
 struct HangfsOptions {
