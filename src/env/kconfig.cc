@@ -1,6 +1,5 @@
 #include "env/kconfig.h"
 
-#include <dlfcn.h>
 #include <fmt/format.h>
 #include <zlib.h>
 
@@ -75,44 +74,11 @@ bool looks_gzipped(std::string_view bytes) {
          static_cast<unsigned char>(bytes[1]) == 0x8b;
 }
 
-namespace {
-
-// zlib entry points, resolved once from libz.so.1 (hs_env links no zlib: see the report).
-struct Zlib {
-  int (*inflate_init2)(z_streamp, int, const char*, int) = nullptr;
-  int (*inflate)(z_streamp, int) = nullptr;
-  int (*inflate_end)(z_streamp) = nullptr;
-  std::string error;
-};
-
-const Zlib& zlib() {
-  static const Zlib z = [] {
-    Zlib r;
-    void* h = dlopen("libz.so.1", RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-      const char* e = dlerror();
-      r.error = fmt::format("cannot load libz.so.1: {}", e ? e : "unknown error");
-      return r;
-    }
-    r.inflate_init2 =
-        reinterpret_cast<int (*)(z_streamp, int, const char*, int)>(dlsym(h, "inflateInit2_"));
-    r.inflate = reinterpret_cast<int (*)(z_streamp, int)>(dlsym(h, "inflate"));
-    r.inflate_end = reinterpret_cast<int (*)(z_streamp)>(dlsym(h, "inflateEnd"));
-    if (!r.inflate_init2 || !r.inflate || !r.inflate_end) r.error = "libz.so.1 lacks inflate";
-    return r;
-  }();
-  return z;
-}
-
-}  // namespace
-
 Result<std::string> gunzip(std::string_view bytes, size_t max_out) {
-  const Zlib& z = zlib();
-  if (!z.error.empty()) return make_error(z.error);
   if (!looks_gzipped(bytes)) return make_error("not gzip data (no 1f 8b magic)");
   z_stream s{};
   // 16 + MAX_WBITS: expect a gzip header.
-  if (z.inflate_init2(&s, 16 + MAX_WBITS, ZLIB_VERSION, sizeof(z_stream)) != Z_OK) {
+  if (inflateInit2(&s, 16 + MAX_WBITS) != Z_OK) {
     return make_error("zlib inflateInit2 failed");
   }
   std::string out;
@@ -123,23 +89,23 @@ Result<std::string> gunzip(std::string_view bytes, size_t max_out) {
   while (rc != Z_STREAM_END) {
     s.next_out = reinterpret_cast<Bytef*>(buf);
     s.avail_out = sizeof buf;
-    rc = z.inflate(&s, Z_NO_FLUSH);
+    rc = inflate(&s, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END) {
       std::string why = s.msg ? s.msg : (rc == Z_BUF_ERROR ? "truncated data" : "corrupt data");
-      z.inflate_end(&s);
+      inflateEnd(&s);
       return make_error(fmt::format("gzip: {}", why));
     }
     out.append(buf, sizeof buf - s.avail_out);
     if (out.size() > max_out) {
-      z.inflate_end(&s);
+      inflateEnd(&s);
       return make_error(fmt::format("gzip: output larger than {} bytes", max_out));
     }
     if (rc == Z_OK && s.avail_in == 0 && s.avail_out != 0) {
-      z.inflate_end(&s);
+      inflateEnd(&s);
       return make_error("gzip: truncated data");
     }
   }
-  z.inflate_end(&s);
+  inflateEnd(&s);
   return out;
 }
 

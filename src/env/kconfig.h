@@ -27,8 +27,8 @@ std::string config_hash(std::string_view text);
 /// True when `bytes` starts with the gzip magic (1f 8b).
 bool looks_gzipped(std::string_view bytes);
 
-/// Decompresses gzip data with zlib (loaded at run time: libz.so.1). Output is capped at
-/// `max_out` bytes. Errors: zlib not loadable, corrupt or truncated data, output too large.
+/// Decompresses gzip data with zlib. Output is capped at `max_out` bytes. Errors: not gzip,
+/// corrupt or truncated data, output too large.
 Result<std::string> gunzip(std::string_view bytes, size_t max_out = 64u << 20);
 
 }  // namespace hangscope::env

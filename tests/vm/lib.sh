@@ -123,6 +123,11 @@ vm_build_initramfs() {
   strip --strip-debug -o "$stage/bin/hangscope" "$hs" || vm_fail "strip $hs"
   local lib exe
   local entry
+  # A self-contained hangscope (scripts/package.sh, cmake -DHANGSCOPE_STATIC=ON) brings no
+  # library: the guest then runs the very file that gets shipped.
+  if ! ldd "$hs" 2>&1 | grep -q '=>'; then
+    vm_log "$hs is statically linked: no shared library copied for it"
+  fi
   for entry in "$hs" "$@"; do
     exe=${entry%%=*}
     ldd "$exe" >/dev/null 2>&1 || continue  # static binaries, modules, data

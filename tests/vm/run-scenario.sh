@@ -34,6 +34,10 @@ vm_need_tools
 #   build PATH DEST    build product PATH (relative to hangscope's build dir) at DEST
 extras=() vm_extra_modules=()
 build_dir=$(cd "$(dirname "$hs")" && pwd)
+# The self-contained hangscope sits in BUILD/static/ (HANGSCOPE_STATIC): products are in BUILD.
+if [[ ! -f $build_dir/CMakeCache.txt && -f $build_dir/../CMakeCache.txt ]]; then
+  build_dir=$(dirname "$build_dir")
+fi
 if [[ -f $here/scenarios/$base.extra ]]; then
   while read -r kind a b; do
     case $kind in
