@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/maybe.h"
+#include "kernel/cgroup_path.h"
 #include "model/snapshot.h"
 
 namespace hangscope::analyze {
@@ -15,10 +16,10 @@ struct TaskRef {
   std::string comm;
   model::TaskState state = model::TaskState::unknown;
   Maybe<double> stuck_seconds;
-  bool alive = true;        // false: the task no longer exists (exited, killed by an Oops)
-  std::string stop_reason;  // "SIGSTOP", "ptrace"
-  std::string death;        // why it died, when !alive
-  std::string container;    // "docker:0123456789ab" when its cgroup names a container
+  bool alive = true;           // false: the task no longer exists (exited, killed by an Oops)
+  std::string stop_reason;     // "SIGSTOP", "ptrace"
+  std::string death;           // why it died, when !alive
+  kernel::CgroupOwner cgroup;  // container, pod, systemd unit from its cgroup path
   bool operator==(const TaskRef&) const = default;
 };
 

@@ -106,7 +106,10 @@ TaskRef make_task_ref(const model::Task& t) {
     r.death = "exited (zombie, not yet reaped)";
   r.stop_reason = t.stop_reason;
   r.death = t.death;
-  if (t.container.known()) r.container = *t.container;
+  if (t.cgroup.known())
+    r.cgroup = kernel::parse_cgroup_path(*t.cgroup);
+  else if (t.container.known())  // a snapshot with the container label only
+    r.cgroup = kernel::owner_from_container_label(*t.container);
   return r;
 }
 

@@ -15,6 +15,7 @@
 #include "collect/proc_parse.h"
 #include "collect/proc_scan.h"
 #include "collect/read_file.h"
+#include "kernel/cgroup_path.h"
 #include "kernel/taint.h"
 #include "log/kmsg_reader.h"
 #include "log/log_parser.h"
@@ -122,8 +123,8 @@ void add_cgroups(model::Snapshot& snap) {
       t.cgroup = Maybe<std::string>::unknown("exited or unreadable");
       continue;
     }
-    t.cgroup = parse_cgroup(*text);
-    std::string c = container_from_cgroup(*t.cgroup);
+    t.cgroup = kernel::cgroup_path_of(*text);
+    std::string c = kernel::container_label(kernel::parse_cgroup_path(*t.cgroup));
     if (!c.empty())
       t.container = c;
     else

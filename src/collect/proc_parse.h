@@ -1,4 +1,5 @@
-// Pure parsers for /proc/PID files (stat, stack, cgroup). No I/O here.
+// Pure parsers for /proc/PID files (stack; cgroup paths are parsed in kernel/cgroup_path.h). No I/O
+// here.
 #pragma once
 
 #include <string>
@@ -13,12 +14,5 @@ namespace hangscope::collect {
 
 /// Parses /proc/PID/stack ("[<0>] super_lock+0xf3/0x120") into frames (addr 0; symbol+offset).
 std::vector<model::StackFrame> parse_proc_stack(std::string_view text);
-
-/// The cgroup path from /proc/PID/cgroup (the v2 "0::" line, else the first line's path).
-std::string parse_cgroup(std::string_view text);
-
-/// "docker:<id12>", "containerd:<id12>", "podman:<id12>", "kubernetes:pod<uid>" when the cgroup
-/// path names a container, else "".
-std::string container_from_cgroup(std::string_view path);
 
 }  // namespace hangscope::collect

@@ -4,6 +4,7 @@
 
 #include "analyze/task_index.h"
 #include "model/enums.h"
+#include "report/cgroup_owner.h"
 
 namespace hangscope::report {
 
@@ -19,7 +20,8 @@ json task_json(const analyze::TaskRef& t) {
   if (t.stuck_seconds.known()) j["stuck_seconds"] = *t.stuck_seconds;
   if (!t.stop_reason.empty()) j["stop_reason"] = t.stop_reason;
   if (!t.death.empty()) j["death"] = t.death;
-  if (!t.container.empty()) j["container"] = t.container;
+  if (std::string c = kernel::container_label(t.cgroup); !c.empty()) j["container"] = c;
+  if (!t.cgroup.empty()) j["cgroup"] = cgroup_owner_json(t.cgroup);
   return j;
 }
 

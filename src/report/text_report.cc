@@ -4,6 +4,7 @@
 
 #include "analyze/task_index.h"
 #include "model/enums.h"
+#include "report/cgroup_owner.h"
 #include "report/escape.h"
 
 namespace hangscope::report {
@@ -22,8 +23,9 @@ std::string seconds(const Maybe<double>& s) {
 }
 
 std::string describe_task(const TaskRef& t) {
+  std::string where = cgroup_owner_text(t.cgroup);
   std::string name = fmt::format("{} (pid {}{})", escape_text(t.comm), t.pid,
-                                 t.container.empty() ? "" : ", in " + escape_text(t.container));
+                                 where.empty() ? "" : ", in " + where);
   if (t.pid == 0) name = escape_text(t.comm);
   if (!t.alive) return name + " DEAD" + (t.death.empty() ? "" : ": " + escape_text(t.death));
   if (t.state == TaskState::stopped || t.state == TaskState::traced) {

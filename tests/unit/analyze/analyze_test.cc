@@ -270,7 +270,9 @@ TEST(Analyze, MmapLockWaitNamesTheProcessAndContainer) {
   auto reader = task(60, "ps", model::TaskState::disk_sleep, 0x60,
                      {"__access_remote_vm", "proc_pid_cmdline_read"});
   reader.wait = blocker_wait(model::LockKind::rwsem, model::LockMode::read, 0xe070);
-  reader.container = std::string("docker:0123456789ab");
+  reader.cgroup = std::string(
+      "/system.slice/"
+      "docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope");
   auto owner = task(61, "app", model::TaskState::disk_sleep, 0x61, {"io_schedule"});
   s.tasks = {reader, owner};
   s.locks = {owned_lock(0xe070, model::LockKind::rwsem, 0x61, model::LockMode::write)};
@@ -278,7 +280,8 @@ TEST(Analyze, MmapLockWaitNamesTheProcessAndContainer) {
   Findings f = analyze(s);
   ASSERT_EQ(f.chains.size(), 1u);
   const Chain& c = f.chains[0];
-  EXPECT_EQ(c.stuck.container, "docker:0123456789ab");
+  EXPECT_EQ(c.stuck.cgroup.runtime, "docker");
+  EXPECT_EQ(c.stuck.cgroup.container_id.substr(0, 12), "0123456789ab");
   EXPECT_EQ(c.hops[0].object.type, model::ObjectType::mm);
   EXPECT_EQ(c.hops[0].wait.lock_name, "mmap_lock");
   EXPECT_NE(c.hops[0].object.summary.find("app (pid 61)"), std::string::npos);

@@ -31,27 +31,6 @@ TEST(ProcStack, ParsesRealStack) {
   EXPECT_EQ(f[2].module, "nfsd");
 }
 
-TEST(Cgroup, ContainersRecognised) {
-  EXPECT_EQ(parse_cgroup(
-                "0::/system.slice/"
-                "docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n"),
-            "/system.slice/"
-            "docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope");
-  EXPECT_EQ(container_from_cgroup(
-                "/system.slice/"
-                "docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope"),
-            "docker:0123456789ab");
-  EXPECT_EQ(container_from_cgroup(
-                "/docker/abcdefabcdef0123456789abcdefabcdef0123456789abcdefabcdef01234567"),
-            "docker:abcdefabcdef");
-  EXPECT_EQ(container_from_cgroup("/machine.slice/libpod-ffffffffffff0000.scope"),
-            "podman:ffffffffffff");
-  EXPECT_EQ(container_from_cgroup(
-                "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234_abcd.slice"),
-            "kubernetes:pod1234_abcd");
-  EXPECT_EQ(container_from_cgroup("/user.slice/user-0.slice/session-1.scope"), "");
-}
-
 TEST(Mountinfo, DevicesAndEscapes) {
   auto m = parse_mountinfo(
       "36 35 7:0 / /mnt/my\\040img rw,relatime shared:1 - fuseblk /dev/loop0 rw,user_id=0\n"
