@@ -6,7 +6,6 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,17 +16,6 @@
 #include "demo/proc_task.h"
 
 namespace hangscope::demo {
-namespace {
-
-/// mkfs.ext4 from the usual sbin directories (root's PATH may lack them), else PATH.
-std::string mkfs_ext4_path() {
-  for (const char* p : {"/usr/sbin/mkfs.ext4", "/sbin/mkfs.ext4"}) {
-    if (::access(p, X_OK) == 0) return p;
-  }
-  return "mkfs.ext4";
-}
-
-}  // namespace
 
 Result<std::unique_ptr<FrozenExt4>> FrozenExt4::start(FrozenExt4Options options) {
   std::unique_ptr<FrozenExt4> hang(new FrozenExt4(std::move(options)));
@@ -41,27 +29,21 @@ void FrozenExt4::step(const std::string& line) const {
   if (options_.on_step) options_.on_step(line);
 }
 
-Status FrozenExt4::make_filesystem() {
-  auto mkfs = ChildProcess::spawn({mkfs_ext4_path(), "-q", "-F", loop_.path()});
-  if (!mkfs) return mkfs.error();
-  auto status = mkfs->wait(options_.step_timeout);
-  if (!status) return make_error("mkfs.ext4: " + status.error().message);
-  if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
-    return make_error(fmt::format("mkfs.ext4 {} failed (wait status {})", loop_.path(), *status));
-  }
-  return Unit{};
-}
-
 Status FrozenExt4::build() {
   const Millis timeout = options_.step_timeout;
+  auto guardian = Guardian::start();
+  if (!guardian) return guardian.error();
+  guardian_ = std::move(guardian).value();
   auto scratch = make_scratch_mount("frozen");
   if (!scratch) return scratch.error();
   dir_ = std::move(scratch->dir);
   mount_point_ = scratch->mount_point;
+  if (Status s = guardian_.on_death_remove(dir_.path()); !s) return s;
   auto loop = attach_sparse_image(dir_, "ext4.img", 64ll << 20);
   if (!loop) return loop.error();
   loop_ = std::move(loop).value();
-  if (Status s = make_filesystem(); !s) return s;
+  if (Status s = make_ext4(loop_.path(), "", options_.step_timeout); !s) return s;
+  if (Status s = guardian_.on_death_unmount(mount_point_); !s) return s;
   if (::mount(loop_.path().c_str(), mount_point_.c_str(), "ext4", 0, "") != 0) {
     return make_error(
         fmt::format("mount {} on {}: {}", loop_.path(), mount_point_, std::strerror(errno)));
@@ -110,11 +92,7 @@ Status FrozenExt4::build() {
     mkdir_ = std::move(mk).value();
   }
 
-  if (::ioctl(root_fd_.get(), FIFREEZE, 0) != 0) {
-    return make_error(fmt::format("FIFREEZE {}: {}", mount_point_, std::strerror(errno)));
-  }
-  frozen_ = true;
-  thaw_slot_ = emergency::add_thaw(root_fd_.get());
+  if (Status s = freeze_.freeze(mount_point_, guardian_); !s) return s;
   step(fmt::format("{} frozen (FIFREEZE, as fsfreeze -f)", mount_point_));
 
   if (Status s = writer_.go(); !s) return s;
@@ -136,33 +114,18 @@ Status FrozenExt4::cleanup() {
   if (cleaned_) return Unit{};
   CleanupErrors errors;
   const Millis reap_timeout(5000);
-  if (frozen_) {
-    if (::ioctl(root_fd_.get(), FITHAW, 0) != 0 && errno != EINVAL) {
-      errors.add(make_error(fmt::format("FITHAW {}: {}", mount_point_, std::strerror(errno))));
-    } else {
-      frozen_ = false;
-    }
-  }
-  emergency::remove(std::exchange(thaw_slot_, -1));
+  errors.add(freeze_.thaw());
   for (Worker* w : {&writer_, &mkdir_}) {
     if (w->process().running() && !w->process().wait(reap_timeout)) {
       errors.add(w->process().kill_and_reap(reap_timeout));
     }
   }
   root_fd_.reset();
-  if (mounted_) {
-    if (::umount2(mount_point_.c_str(), 0) == 0 || errno == EINVAL) {
-      mounted_ = false;
-    } else {
-      int err = errno;
-      errors.add(make_error(
-          fmt::format("umount {}: {}; detaching lazily", mount_point_, std::strerror(err))));
-      if (unmount_if_mounted(mount_point_).ok()) mounted_ = false;
-    }
-  }
+  errors.add(unmount_or_detach(mount_point_, mounted_));
   errors.add(loop_.detach());
   errors.add(dir_.remove());
-  cleaned_ = !frozen_ && !writer_.process().running() && !mkdir_.process().running();
+  cleaned_ = !freeze_.frozen() && !writer_.process().running() && !mkdir_.process().running();
+  if (cleaned_) guardian_.disarm();
   return errors.result();
 }
 

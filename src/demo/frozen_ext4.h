@@ -12,6 +12,8 @@
 #include "core/result.h"
 #include "demo/child_process.h"
 #include "demo/fixture_support.h"
+#include "demo/fs_freeze.h"
+#include "demo/guardian.h"
 #include "demo/loop_device.h"
 #include "demo/temp_dir.h"
 #include "demo/unique_fd.h"
@@ -51,19 +53,18 @@ class FrozenExt4 {
  private:
   explicit FrozenExt4(FrozenExt4Options options) : options_(std::move(options)) {}
   Status build();
-  Status make_filesystem();
   void step(const std::string& line) const;
 
   FrozenExt4Options options_;
   TempDir dir_;
   LoopDevice loop_;
-  UniqueFd root_fd_;  ///< opened before the freeze; FIFREEZE/FITHAW go through it
+  Guardian guardian_;
+  UniqueFd root_fd_;  ///< the file is created through it
+  FsFreeze freeze_;
   Worker writer_, mkdir_;
   std::string mount_point_;
   uint64_t file_ino_ = 0;
   bool mounted_ = false;
-  bool frozen_ = false;
-  int thaw_slot_ = -1;
   bool cleaned_ = false;
 };
 

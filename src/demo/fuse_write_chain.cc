@@ -54,7 +54,7 @@ Result<std::unique_ptr<FuseWriteChain>> FuseWriteChain::start(FuseWriteChainOpti
 
 FuseWriteChain::~FuseWriteChain() { cleanup(); }
 
-std::string FuseWriteChain::abort_path() const { return fuse_abort_path(connection_id_); }
+std::string FuseWriteChain::abort_path() const { return fuse_abort_path(stage_.connection_id()); }
 
 void FuseWriteChain::step(const std::string& line) const {
   if (options_.on_step) options_.on_step(line);
@@ -62,22 +62,23 @@ void FuseWriteChain::step(const std::string& line) const {
 
 Status FuseWriteChain::build() {
   const Millis timeout = options_.step_timeout;
-  auto scratch = make_scratch_mount("fusewrite");
-  if (!scratch) return scratch.error();
-  dir_ = std::move(scratch->dir);
-  mount_point_ = scratch->mount_point;
-  if (Status s = ensure_fusectl_mounted(); !s) return s;
-  auto daemon = HangfsDaemon::start({options_.hangfs_binary, mount_point_, file_name_, ""});
-  if (!daemon) return daemon.error();
-  daemon_ = std::move(daemon).value();
-  daemon_pid_ = daemon_.pid();
-  connection_id_ = daemon_.connection_id();
-  abort_slot_ = emergency::add_abort_knob(abort_path().c_str());
-  step(fmt::format("FUSE mounted on {} by hangfs pid {} (connection {})", mount_point_, daemon_pid_,
-                   connection_id_));
+  const DaemonHalt halt = options_.halt;
+  if (Status s =
+          stage_.start("fusewrite", options_.hangfs_binary, file_name_, hangfs_args_for(halt));
+      !s) {
+    return s;
+  }
+  const pid_t daemon_pid = stage_.daemon_pid();
+  Guardian& guardian = stage_.guardian();
+  step(fmt::format("FUSE mounted on {} by hangfs pid {} (connection {})", mount_point(), daemon_pid,
+                   connection_id()));
 
-  std::string path = mount_point_ + "/" + file_name_;
-  auto w1 = start_file_worker("writer1", path, true, write_page, timeout);
+  // A daemon that halts on a WRITE (spins, deadlocks) must not see one before writer1's; the
+  // others learn from a first write, while they answer, that xattrs are unsupported (else
+  // writer1 would wait for GETXATTR instead of WRITE).
+  const bool prime = !halts_on_write(halt);
+  std::string path = stage_.path_of(file_name_);
+  auto w1 = start_file_worker("writer1", path, prime, write_page, timeout);
   if (!w1) return w1.error();
   writer1_ = std::move(w1).value();
   auto w2 = start_file_worker("writer2", path, false, write_page, timeout);
@@ -86,17 +87,34 @@ Status FuseWriteChain::build() {
   auto t3 = start_file_worker("trunc3", path, false, truncate_to_zero, timeout);
   if (!t3) return t3.error();
   trunc3_ = std::move(t3).value();
+  for (Worker* w : {&writer1_, &writer2_, &trunc3_}) {
+    if (Status s = guardian.on_death_kill(w->pid()); !s) return s;
+  }
   step(fmt::format("writer1 {}, writer2 {}, trunc3 {} opened {}", writer1_.pid(), writer2_.pid(),
                    trunc3_.pid(), path));
 
-  if (Status s = daemon_.stop(timeout); !s) return s;
-  step(fmt::format("daemon hangfs pid {} stopped (SIGSTOP)", daemon_pid_));
+  auto hold = stage_.halt_daemon(halt, timeout, options_.on_step);
+  if (!hold) return hold.error();
+  hold_ = std::move(hold).value();
 
   if (Status s = writer1_.go(); !s) return s;
   if (Status s = wait_for_task(writer1_.pid(), {"SD", {"request_wait_answer"}}, timeout); !s) {
     return make_error("writer1 did not wait for FUSE_WRITE: " + s.error().message);
   }
   step(fmt::format("writer1 pid {} waits for FUSE_WRITE, holding i_rwsem", writer1_.pid()));
+  if (halt == DaemonHalt::kSelfWrite) {
+    if (Status s = wait_for_task(daemon_pid, {"D", {"fuse_file_write_iter"}}, timeout); !s) {
+      return make_error("hangfs did not block on its own file's i_rwsem: " + s.error().message);
+    }
+    step(fmt::format("daemon hangfs pid {} writes to its own file: blocked on i_rwsem (deadlock)",
+                     daemon_pid));
+  } else if (halts_on_write(halt)) {
+    if (Status s = wait_for_task(daemon_pid, {"R", {}}, timeout); !s) {
+      return make_error("hangfs did not spin on the WRITE: " + s.error().message);
+    }
+    step(fmt::format("daemon hangfs pid {} spins on the WRITE ({})", daemon_pid,
+                     daemon_halt_name(halt)));
+  }
   if (Status s = writer2_.go(); !s) return s;
   if (Status s = wait_for_task(writer2_.pid(), {"D", {"fuse_file_write_iter"}}, timeout); !s) {
     return make_error("writer2 did not block on i_rwsem: " + s.error().message);
@@ -121,20 +139,16 @@ Status FuseWriteChain::cleanup() {
   if (cleaned_) return Unit{};
   CleanupErrors errors;
   const Millis reap_timeout(5000);
-  if (connection_id_ != 0) {
-    Status s = ensure_fusectl_mounted();
-    if (s) s = abort_fuse_connection(connection_id_);
-    errors.add(s);
-  }
-  emergency::remove(std::exchange(abort_slot_, -1));
-  errors.add(daemon_.kill(reap_timeout));
+  errors.add(stage_.abort_connection());
+  if (hold_) errors.add(hold_->release(reap_timeout));
   for (Worker* w : {&writer1_, &writer2_, &trunc3_}) {
     if (w->process().running()) errors.add(w->process().kill_and_reap(reap_timeout));
   }
-  if (!mount_point_.empty()) errors.add(unmount_if_mounted(mount_point_));
-  errors.add(dir_.remove());
   cleaned_ = !writer1_.process().running() && !writer2_.process().running() &&
              !trunc3_.process().running();
+  errors.add(stage_.daemon().kill(reap_timeout));
+  if (hold_) errors.add(hold_->remove(reap_timeout));
+  errors.add(stage_.finish(reap_timeout, cleaned_));
   return errors.result();
 }
 

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "demo/emergency.h"
+#include "demo/fuse_control.h"
 #include "demo/mountinfo.h"
 #include "demo/proc_task.h"
 #include "demo/unique_fd.h"
@@ -81,6 +82,7 @@ Result<HangfsDaemon> HangfsDaemon::start(const HangfsOptions& options) {
     argv.push_back("-o");
     argv.push_back("blkdev,fsname=" + options.block_device);
   }
+  argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   argv.push_back(options.mount_point);
   auto child = ChildProcess::spawn(argv, ready_wr.get());
   if (!child) return child.error();
@@ -121,6 +123,13 @@ Status HangfsDaemon::kill(Millis timeout) {
   // Forget the emergency kill before reaping: afterwards the pid may belong to someone else.
   emergency::remove(std::exchange(emergency_slot_, -1));
   return process_.kill_and_reap(timeout);
+}
+
+Status guard_daemon(Guardian& guardian, const HangfsDaemon& daemon) {
+  Status s = guardian.on_death_write(fuse_abort_path(daemon.connection_id()), "1");
+  if (s) s = guardian.on_death_kill(daemon.pid());
+  if (s) s = guardian.on_death_unmount(daemon.mount_point());
+  return s;
 }
 
 }  // namespace hangscope::demo

@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "demo/child_process.h"
 #include "demo/deadline.h"
+#include "demo/guardian.h"
 
 namespace hangscope::demo {
 
@@ -23,6 +25,7 @@ struct HangfsOptions {
   std::string file_name = "f";
   std::string block_device;  ///< "/dev/loopN": mount as fuseblk (root); empty: plain fuse
   Millis timeout{5000};      ///< for the mount to come up
+  std::vector<std::string> extra_args;  ///< more hangfs options (`--writeback-cache`...)
 };
 
 /// A running hangfs serving one mount.
@@ -58,5 +61,9 @@ class HangfsDaemon {
   unsigned minor_ = 0;
   std::string mount_point_;
 };
+
+/// Tells `guardian` how to undo `daemon`'s mount should the fixture's process die: abort its
+/// FUSE connection, kill it, unmount its mount point. Fails when the guardian is gone.
+Status guard_daemon(Guardian& guardian, const HangfsDaemon& daemon);
 
 }  // namespace hangscope::demo

@@ -2,14 +2,19 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <linux/fs.h>
 #include <linux/loop.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
+
+#include "demo/child_process.h"
 
 namespace hangscope::demo {
 namespace {
@@ -92,6 +97,34 @@ Result<LoopDevice> LoopDevice::attach(const std::string& backing_file) {
 bool loop_device_bound(int number) {
   std::string p = fmt::format("/sys/block/loop{}/loop/backing_file", number);
   return ::access(p.c_str(), F_OK) == 0;
+}
+
+Status LoopDevice::flush_buffers() const {
+  if (::ioctl(fd_.get(), BLKFLSBUF, 0) != 0) {
+    return make_error(fmt::format("{}: BLKFLSBUF: {}", path_, std::strerror(errno)));
+  }
+  return Unit{};
+}
+
+Status make_ext4(const std::string& device, const std::string& populate_dir, Millis timeout) {
+  std::string mkfs = "mkfs.ext4";  // from the usual sbin directories (root's PATH may lack them)
+  for (const char* p : {"/usr/sbin/mkfs.ext4", "/sbin/mkfs.ext4"}) {
+    if (::access(p, X_OK) == 0) {
+      mkfs = p;
+      break;
+    }
+  }
+  std::vector<std::string> argv = {mkfs, "-q", "-F"};
+  if (!populate_dir.empty()) argv.insert(argv.end(), {"-d", populate_dir});
+  argv.push_back(device);
+  auto child = ChildProcess::spawn(argv);
+  if (!child) return child.error();
+  auto status = child->wait(timeout);
+  if (!status) return make_error("mkfs.ext4: " + status.error().message);
+  if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
+    return make_error(fmt::format("mkfs.ext4 {} failed (wait status {})", device, *status));
+  }
+  return Unit{};
 }
 
 Status LoopDevice::detach() {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "demo/deadline.h"
 #include "demo/temp_dir.h"
 #include "demo/unique_fd.h"
 
@@ -32,6 +33,10 @@ class LoopDevice {
   unsigned minor() const { return minor_; }
   bool attached() const { return fd_.valid(); }
 
+  /// Writes back and drops the device's page cache (BLKFLSBUF): the next read of any block goes
+  /// to the backing file. Fails with the errno text.
+  Status flush_buffers() const;
+
   /// Detaches (LOOP_CLR_FD; while a mount still uses the device the kernel defers that to the
   /// last close) and closes our fd. Idempotent; fails only when the ioctl fails otherwise.
   Status detach();
@@ -46,6 +51,10 @@ class LoopDevice {
 
 /// True while /dev/loop`number` is bound to a file (/sys/block/loopN/loop/backing_file exists).
 bool loop_device_bound(int number);
+
+/// Runs mkfs.ext4 on `device` (quietly, forced), filled with the tree `populate_dir` when it is
+/// not empty (mkfs.ext4 -d). Fails when mkfs.ext4 cannot run, fails, or outlasts `timeout`.
+Status make_ext4(const std::string& device, const std::string& populate_dir, Millis timeout);
 
 /// Creates (or truncates) a sparse file of `bytes` at `path`; fails with the errno text.
 Status create_sparse_file(const std::string& path, long long bytes);

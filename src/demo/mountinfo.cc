@@ -35,4 +35,15 @@ Status unmount_if_mounted(const std::string& mount_point) {
   return make_error(fmt::format("umount {}: still mounted after 8 attempts", mount_point));
 }
 
+Status unmount_or_detach(const std::string& mount_point, bool& mounted) {
+  if (!mounted) return Unit{};
+  if (::umount2(mount_point.c_str(), 0) == 0 || errno == EINVAL) {
+    mounted = false;
+    return Unit{};
+  }
+  int err = errno;
+  if (unmount_if_mounted(mount_point).ok()) mounted = false;
+  return make_error(fmt::format("umount {}: {}; detached lazily", mount_point, std::strerror(err)));
+}
+
 }  // namespace hangscope::demo

@@ -27,6 +27,11 @@ std::optional<MountEntry> find_mount(const std::vector<MountEntry>& mounts,
 /// `mount_point`, topmost first. Succeeds when nothing is mounted there; fails with errno text.
 Status unmount_if_mounted(const std::string& mount_point);
 
+/// Unmounts `mount_point` (umount2, flags 0; EINVAL: nothing mounted there, fine). When that
+/// fails (EBUSY...) it detaches lazily and still fails, naming the first error, so that a cleanup
+/// that left something busy is reported. Clears `mounted` once nothing is mounted there.
+Status unmount_or_detach(const std::string& mount_point, bool& mounted);
+
 /// The FUSE connection id of a mount: its device number as the kernel encodes it
 /// (major << 20 | minor), the name of /sys/fs/fuse/connections/ID.
 inline uint64_t fuse_connection_id(unsigned major, unsigned minor) {

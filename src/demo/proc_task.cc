@@ -12,43 +12,23 @@
 #include <thread>
 
 #include "demo/emergency.h"
+#include "demo/text_file.h"
 
 namespace hangscope::demo {
 namespace {
-
-/// Reads a small /proc file whole (bounded to `limit` bytes); fails when it cannot be opened.
-Result<std::string> read_small_file(const std::string& path, size_t limit = 64 * 1024) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return make_error(fmt::format("{}: {}", path, std::strerror(errno)));
-  std::string out;
-  char buf[4096];
-  while (out.size() < limit) {
-    ssize_t n = ::read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      return make_error(fmt::format("{}: {}", path, std::strerror(err)));
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return out;
-}
 
 std::string proc_path(pid_t pid, const char* leaf) { return fmt::format("/proc/{}/{}", pid, leaf); }
 
 }  // namespace
 
 Result<TaskStat> read_task_stat(pid_t pid) {
-  auto text = read_small_file(proc_path(pid, "stat"));
+  auto text = read_text_file(proc_path(pid, "stat"));
   if (!text) return text.error();
   return parse_proc_stat(*text);
 }
 
 std::string read_task_wchan(pid_t pid) {
-  auto text = read_small_file(proc_path(pid, "wchan"), 512);
+  auto text = read_text_file(proc_path(pid, "wchan"), 512);
   if (!text || *text == "0") return "";
   return std::move(text).value();
 }
@@ -69,7 +49,7 @@ std::vector<std::string> parse_task_stack(std::string_view text) {
 }
 
 std::vector<std::string> read_task_stack(pid_t pid) {
-  auto text = read_small_file(proc_path(pid, "stack"));
+  auto text = read_text_file(proc_path(pid, "stack"));
   if (!text) return {};
   return parse_task_stack(*text);
 }
@@ -109,7 +89,7 @@ Status wait_for_task(pid_t pid, const TaskExpectation& want, Millis timeout) {
                                 timeout.count(), last));
 }
 
-std::vector<pid_t> tasks_sleeping_in(const std::vector<std::string_view>& wchans) {
+std::vector<pid_t> find_tasks(const std::function<bool(const TaskStat&)>& match) {
   std::vector<pid_t> out;
   DIR* proc = ::opendir("/proc");
   if (!proc) return out;
@@ -118,13 +98,58 @@ std::vector<pid_t> tasks_sleeping_in(const std::vector<std::string_view>& wchans
     std::string_view name = e->d_name;
     auto [p, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
     if (ec != std::errc() || p != name.data() + name.size()) continue;
-    std::string wchan = read_task_wchan(pid);
-    if (wchan.empty() || std::find(wchans.begin(), wchans.end(), wchan) == wchans.end()) continue;
     auto st = read_task_stat(pid);
-    if (st && st->state != 'R') out.push_back(pid);
+    if (st && match(*st)) out.push_back(pid);
   }
   ::closedir(proc);
   return out;
+}
+
+std::vector<pid_t> tasks_sleeping_in(const std::vector<std::string_view>& wchans) {
+  return find_tasks([&wchans](const TaskStat& st) {
+    if (st.state == 'R') return false;
+    std::string wchan = read_task_wchan(st.pid);
+    return std::find(wchans.begin(), wchans.end(), wchan) != wchans.end();
+  });
+}
+
+std::vector<pid_t> kernel_workers_running(std::string_view work) {
+  std::string suffix = "+" + std::string(work);
+  return find_tasks([&suffix](const TaskStat& st) {
+    if (st.comm.rfind("kworker/", 0) != 0) return false;
+    auto plus = st.comm.find('+');
+    return plus != std::string::npos && st.comm.compare(plus, std::string::npos, suffix) == 0;
+  });
+}
+
+Result<pid_t> wait_for_kernel_worker(std::string_view work,
+                                     const std::vector<std::string_view>& wchans, Millis timeout) {
+  Deadline deadline(timeout);
+  for (;;) {
+    for (pid_t w : kernel_workers_running(work)) {
+      std::string wchan = read_task_wchan(w);
+      if (std::find(wchans.begin(), wchans.end(), wchan) != wchans.end()) return w;
+    }
+    if (deadline.expired() || emergency::interrupted()) break;
+    std::this_thread::sleep_for(Millis(5));
+  }
+  std::string wanted;
+  for (auto w : wchans) wanted += fmt::format("{}{}", wanted.empty() ? "" : "|", w);
+  return make_error(fmt::format("no kernel worker of {} sleeps in {} after {} ms", work, wanted,
+                                timeout.count()));
+}
+
+Status wait_until_no_task_sleeps_in(const std::vector<std::string_view>& wchans, Millis timeout,
+                                    std::string_view why) {
+  Deadline quiet(timeout);
+  auto stuck = tasks_sleeping_in(wchans);
+  while (!stuck.empty() && !quiet.expired() && !emergency::interrupted()) {
+    std::this_thread::sleep_for(Millis(50));
+    stuck = tasks_sleeping_in(wchans);
+  }
+  if (stuck.empty()) return Unit{};
+  return make_error(fmt::format("{} already sleeps in {}: {}", describe_task(stuck.front()),
+                                read_task_wchan(stuck.front()), why));
 }
 
 std::string describe_task(pid_t pid) {

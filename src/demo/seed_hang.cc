@@ -39,19 +39,12 @@ Status SeedHang::build() {
   // A sync already stuck elsewhere means some super_block's s_umount is held: our sync would
   // block on that one first and never reach ours. Give such a hang (another test run's, say)
   // a bounded while to go away.
-  const std::vector<std::string_view> supers_wchans = {"super_lock", "iterate_supers",
-                                                       "__iterate_supers"};
-  Deadline quiet(timeout);
-  auto stuck = tasks_sleeping_in(supers_wchans);
-  while (!stuck.empty() && !quiet.expired() && !emergency::interrupted()) {
-    ::usleep(50000);
-    stuck = tasks_sleeping_in(supers_wchans);
-  }
-  if (!stuck.empty()) {
-    return make_error(fmt::format(
-        "{} already waits for a super_block's s_umount; a new sync would block there, not on "
-        "the demo's mount (release that hang first)",
-        describe_task(stuck.front())));
+  if (Status s = wait_until_no_task_sleeps_in(
+          {"super_lock", "iterate_supers", "__iterate_supers"}, timeout,
+          "a new sync would block on that super_block's s_umount, not on the demo's mount (release "
+          "that hang first)");
+      !s) {
+    return s;
   }
   auto scratch = make_scratch_mount("seed");
   if (!scratch) return scratch.error();

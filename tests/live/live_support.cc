@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +15,8 @@
 #include <set>
 
 #include "demo/emergency.h"
+#include "demo/loop_device.h"
+#include "demo/mountinfo.h"
 #include "demo/proc_task.h"
 
 namespace hangscope::live {
@@ -157,6 +160,58 @@ std::vector<std::string> split_commas(const std::string& s) {
     start = comma + 1;
   }
   return out;
+}
+
+void expect_task_shape(pid_t pid, std::string_view states, std::string_view wchan,
+                       const std::vector<std::string>& frames, const std::string& what) {
+  auto stat = demo::read_task_stat(pid);
+  ASSERT_TRUE(stat.ok()) << what << " (pid " << pid << ") is gone";
+  // Compiler clones keep their suffix in the stack ("lo_rw_aio.isra.0"): compare base names.
+  auto stack = demo::read_task_stack(pid);
+  for (auto& f : stack) f = f.substr(0, f.find('.'));
+  std::string text;
+  for (const auto& f : stack) text += "  " + f + "\n";
+  std::string seen_wchan = demo::read_task_wchan(pid);
+  SCOPED_TRACE(what + " pid " + std::to_string(pid) + " (" + stat->comm + ") " + stat->state +
+               " in " + seen_wchan + ", stack:\n" + text);
+  EXPECT_NE(states.find(stat->state), std::string_view::npos)
+      << what << ": state " << stat->state << ", expected one of " << states;
+  if (!wchan.empty()) {
+    EXPECT_EQ(seen_wchan, wchan) << what;
+  }
+  for (const auto& f : frames) {
+    EXPECT_NE(std::find(stack.begin(), stack.end(), f), stack.end()) << what << ": no " << f;
+  }
+}
+
+bool is_mounted(const std::string& mount_point) {
+  auto mounts = demo::read_mountinfo();
+  return mounts.ok() && demo::find_mount(*mounts, mount_point).has_value();
+}
+
+bool loop_released(int number) {
+  demo::Deadline deadline(demo::Millis(3000));
+  while (demo::loop_device_bound(number) && !deadline.expired()) ::usleep(10000);
+  return !demo::loop_device_bound(number);
+}
+
+void expect_gone(const std::vector<pid_t>& pids) {
+  for (pid_t p : pids) {
+    if (p <= 0) continue;
+    auto st = demo::read_task_stat(p);
+    EXPECT_FALSE(st.ok() && st->ppid == ::getpid()) << "still here: " << demo::describe_task(p);
+  }
+}
+
+void expect_no_d_state(const std::vector<pid_t>& pids, const std::string& worker_suffix) {
+  auto stuck = demo::find_tasks([&](const demo::TaskStat& st) {
+    if (st.state != 'D') return false;
+    if (std::find(pids.begin(), pids.end(), st.pid) != pids.end()) return true;
+    return !worker_suffix.empty() && st.comm.size() > worker_suffix.size() &&
+           st.comm.compare(st.comm.size() - worker_suffix.size() - 1, std::string::npos,
+                           "+" + worker_suffix) == 0;
+  });
+  for (pid_t p : stuck) ADD_FAILURE() << "left in D: " << demo::describe_task(p);
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hangscope::live {
@@ -51,6 +52,25 @@ std::string object_field(const nlohmann::json& hop, const std::string& name);
 
 /// Splits "12,34" into {"12","34"}.
 std::vector<std::string> split_commas(const std::string& s);
+
+/// Expects task `pid` in one of `states` (letters of /proc/PID/stat), sleeping in `wchan` (when
+/// not empty), with every function of `frames` on its kernel stack (/proc/PID/stack, any order).
+/// `what` names the task in failure messages; the stack is printed on failure.
+void expect_task_shape(pid_t pid, std::string_view states, std::string_view wchan,
+                       const std::vector<std::string>& frames, const std::string& what);
+
+/// True when /proc/self/mountinfo lists a mount on `mount_point`.
+bool is_mounted(const std::string& mount_point);
+
+/// Waits up to 3 s for /dev/loop`number` to be unbound; true when it is.
+bool loop_released(int number);
+
+/// Expects every pid gone (not even a zombie of ours).
+void expect_gone(const std::vector<pid_t>& pids);
+
+/// Expects no task in D on the machine whose pid is in `pids` or whose comm ends with
+/// "+`worker_suffix`" (a kworker busy with the fixture's device or bdi; empty: none).
+void expect_no_d_state(const std::vector<pid_t>& pids, const std::string& worker_suffix);
 
 /// Records a pid the suite started, for the final no-D-state check.
 void remember_pid(pid_t pid);
