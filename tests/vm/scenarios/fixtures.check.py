@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Host-side checks of scenario fixtures (issue 7 scenario 3; tests/vm/README.md).
 
-Usage: fixtures.check.py OUT_DIR KVER [--reproduction] [--fixture NAME[,NAME...]] [--xfail GAP[,GAP...]]
+Usage: fixtures.check.py OUT_DIR KVER [--reproduction | --shape] [--fixture NAME[,NAME...]] [--xfail GAP[,GAP...]]
 
 The guest ran the live fixtures of src/demo (hs_vm_fixtures; OUT/fixtures.json has their pids
 and objects) on a kernel without task_struct.blocker, then `hangscope scan --json` and `hangscope
@@ -10,7 +10,9 @@ the guest ran) this checks the verdict the live tests (tests/live) check on the 
 lock kind/mode/name, the lock found by the fallback recovery (lock_addr known, not the knowledge
 table), its object, its holder and holder mode, the next hop, the root cause. It prints, per hop,
 how the wait and the lock's owner were found. --reproduction: only the setup (fixtures started, tasks
-in D, hangscope answered, cleanup released everything).
+in D, hangscope answered, cleanup released everything). --shape: the setup and the hang's shape in
+/proc and /sys for the fixtures fixture_shapes.py knows (every task of each chain: state, wchan,
+stack frames), not hangscope's verdict.
 
 --xfail GAP[,GAP...] (tests/vm/README.md "Known gaps"): failures are XFAIL (exit 0) only when the
 output shows, for each task with failures, one of the listed gaps: no-record (its rwsem/mutex wait
@@ -26,6 +28,7 @@ import sys
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import checklib
 from checklib import chain_for, check, first_hop, holder_pids, load_json, parse_args, read, read_json
+from fixture_shapes import check_shapes
 
 
 def field(hop, name):
@@ -253,7 +256,8 @@ def gap_of_role(gap, out, role, pid, spec, fx):
 
 
 def main():
-    out, kver, opts = parse_args(__doc__, {"--xfail": None, "--fixture": None}, flags=("--reproduction",))
+    out, kver, opts = parse_args(__doc__, {"--xfail": None, "--fixture": None},
+                                 flags=("--reproduction", "--shape"))
     ran = read(out, "variant").split()
     names = opts["--fixture"].split(",") if opts["--fixture"] else ran
     print(f"checking fixtures {names} on {kver} ({out}; the guest ran {ran})")
@@ -261,6 +265,11 @@ def main():
     stuck = [(r, int(p)) for r, p in (line.split() for line in read(out, "stuck.txt").splitlines() if line.strip())
              if r.split(".")[0] in names]
     check_reproduction(out, names, fx, stuck)
+    if opts["--shape"]:
+        tasks = [(r, int(p)) for r, p in (line.split() for line in read(out, "tasks.txt").splitlines()
+                                          if line.strip())]
+        check(check_shapes(out, tasks, names) > 0, f"some task of {names} has a known shape")
+        return checklib.finish()
     specs = expected({n: d for n, d in fx.items() if n in names and d.get("ok")})
     scan = load_json(out, "scan.json")
     if not opts["--reproduction"]:

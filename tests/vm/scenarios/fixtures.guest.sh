@@ -54,13 +54,24 @@ done
 echo "fixtures up in $(awk -v a="$t0" '{print $1 - a}' /proc/uptime) s" >$out/fixtures.time
 sleep 2 # hangscope scan reports tasks stuck >= 1 s
 
-# What the kernel shows for each task that should be stuck, and every task's state.
+# What the kernel shows for each task of each chain (the stuck ones and the others: daemons,
+# kernel workers, tracers), and every task's state.
 while read -r role pid; do
   sed 's/.*) //' /proc/$pid/stat | cut -d' ' -f1 >$out/task-$role.state
   cat /proc/$pid/stat >$out/task-$role.stat
   cat /proc/$pid/wchan >$out/task-$role.wchan 2>&1
   cat /proc/$pid/stack >$out/task-$role.stack 2>&1
-done <$out/stuck.txt
+  grep -E '^(State|TracerPid):' /proc/$pid/status >$out/task-$role.status 2>&1
+  cat /proc/$pid/cgroup >$out/task-$role.cgroup 2>&1
+done <$out/tasks.txt
+# The stacked devices' state as /sys shows it.
+for d in /sys/block/loop*; do
+  [ -e $d/loop/backing_file ] || continue
+  echo "${d##*/} backing=$(cat $d/loop/backing_file) inflight=$(echo $(cat $d/inflight)) nr_requests=$(cat $d/queue/nr_requests)"
+done >$out/loops.txt 2>&1
+for c in /sys/fs/fuse/connections/*; do
+  [ -e $c/waiting ] && echo "${c##*/} waiting=$(cat $c/waiting)"
+done >$out/fuse-connections.txt 2>&1
 for d in /proc/[0-9]*; do
   echo "${d#/proc/} $(sed 's/.*) //' $d/stat | cut -d' ' -f1) $(cat $d/comm) $(cat $d/wchan)"
 done >$out/ps.txt 2>/dev/null
