@@ -1,18 +1,16 @@
 #include "collect/bpf_scan.h"
 
-#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstring>
-#include <map>
-#include <memory>
+#include <optional>
 #include <set>
 #include <vector>
 
+#include "bpfutil/libbpf_glue.h"
 #include "collect/bpf_records.h"
 #include "kernel/lock_sites.h"
 #include "kernel/task_state.h"
@@ -24,46 +22,24 @@ namespace hangscope::collect {
 
 namespace {
 
-struct SkelDeleter {
-  void operator()(scan_bpf* s) const { scan_bpf__destroy(s); }
-};
-struct RecoverDeleter {
-  void operator()(recover_bpf* s) const { recover_bpf__destroy(s); }
-};
-struct LinkDeleter {
-  void operator()(bpf_link* l) const { bpf_link__destroy(l); }
-};
+using ScanSkel = bpfutil::Owned<scan_bpf, scan_bpf__destroy>;
+using RecoverSkel = bpfutil::Owned<recover_bpf, recover_bpf__destroy>;
 
-std::string last_libbpf_error;
-
-int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
-  if (level == LIBBPF_DEBUG) return 0;
-  char buf[512];
-  vsnprintf(buf, sizeof buf, fmt, args);
-  last_libbpf_error = buf;
-  while (!last_libbpf_error.empty() && last_libbpf_error.back() == '\n')
-    last_libbpf_error.pop_back();
-  return 0;
-}
-
-Result<std::string> read_iter(bpf_link* link) {
-  int fd = bpf_iter_create(bpf_link__fd(link));
-  if (fd < 0) return make_error(fmt::format("bpf_iter_create: {}", std::strerror(errno)));
-  std::string out;
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int e = errno;
-      ::close(fd);
-      return make_error(fmt::format("reading the BPF iterator: {}", std::strerror(e)));
+// Asks the iterator for full records of `pids` (lock owners, FUSE daemons, tasks to recover).
+// Fails with the first error and how many pids could not be added (the others are added).
+Status want_pids(const bpf_map* wanted_pids, const std::set<__u32>& pids) {
+  const __u8 one = 1;
+  std::optional<Error> first;
+  size_t failed = 0;
+  for (__u32 pid : pids) {
+    if (auto r = bpfutil::update_elem(wanted_pids, pid, one, BPF_ANY); !r.ok()) {
+      if (!failed++) first = r.error();
     }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
   }
-  ::close(fd);
-  return out;
+  if (!failed) return Unit{};
+  return make_errno_error(
+      fmt::format("{} (pids not added: {} of {})", first->message, failed, pids.size()),
+      first->sys_errno);
 }
 
 // D tasks whose wait set no task_struct.blocker and whose stack may be a lock wait (not a
@@ -85,16 +61,13 @@ std::set<__u32> tasks_to_recover(const RawScan& raw, const Kallsyms& syms) {
 
 // Loads recover.bpf.c (only now: its verification costs ~100 ms) and merges its answers.
 Status recover_waits(RawScan& raw, const std::set<__u32>& pids) {
-  std::unique_ptr<recover_bpf, RecoverDeleter> skel(recover_bpf__open_and_load());
-  if (!skel) return make_error(fmt::format("loading recover.bpf.c: {}", last_libbpf_error));
-  __u8 one = 1;
-  for (__u32 pid : pids)
-    bpf_map__update_elem(skel->maps.wanted_pids, &pid, sizeof pid, &one, sizeof one, BPF_ANY);
-  std::unique_ptr<bpf_link, LinkDeleter> link(
-      bpf_program__attach_iter(skel->progs.recover_task, nullptr));
-  if (!link)
-    return make_error(fmt::format("attaching recover iter/task: {}", std::strerror(errno)));
-  auto bytes = read_iter(link.get());
+  RecoverSkel skel(recover_bpf__open_and_load());
+  if (!skel)
+    return make_error(fmt::format("loading recover.bpf.c: {}", bpfutil::last_libbpf_message()));
+  if (auto r = want_pids(skel->maps.wanted_pids, pids); !r.ok()) return r;
+  auto link = bpfutil::attach_iter(skel->progs.recover_task, "recover iter/task");
+  if (!link.ok()) return link.error();
+  auto bytes = bpfutil::read_iter(link->get());
   if (!bytes.ok()) return bytes.error();
   RawScan rec;
   decode_task_records(*bytes, rec);
@@ -124,24 +97,21 @@ Status recover_waits(RawScan& raw, const std::set<__u32>& pids) {
 }  // namespace
 
 Status collect_bpf(model::Snapshot& snap, const std::function<const Kallsyms&()>& syms) {
-  libbpf_set_print(libbpf_print);
-  std::unique_ptr<scan_bpf, SkelDeleter> skel(scan_bpf__open());
-  if (!skel) return make_error(fmt::format("BPF open failed: {}", last_libbpf_error));
+  bpfutil::capture_libbpf_messages();
+  ScanSkel skel(scan_bpf__open());
+  if (!skel) return make_error(fmt::format("BPF open failed: {}", bpfutil::last_libbpf_message()));
   skel->rodata->self_tid = static_cast<__u32>(::syscall(SYS_gettid));
   if (int err = scan_bpf__load(skel.get()); err != 0)
-    return make_error(
-        fmt::format("BPF load failed ({}): {}", std::strerror(-err), last_libbpf_error));
-  std::unique_ptr<bpf_link, LinkDeleter> task_link(
-      bpf_program__attach_iter(skel->progs.dump_task, nullptr));
-  if (!task_link) return make_error(fmt::format("attaching iter/task: {}", std::strerror(errno)));
-  std::unique_ptr<bpf_link, LinkDeleter> file_link(
-      bpf_program__attach_iter(skel->progs.dump_file, nullptr));
-  if (!file_link)
-    return make_error(fmt::format("attaching iter/task_file: {}", std::strerror(errno)));
+    return make_error(fmt::format("BPF load failed ({}): {}", std::strerror(-err),
+                                  bpfutil::last_libbpf_message()));
+  auto task_link = bpfutil::attach_iter(skel->progs.dump_task, "iter/task");
+  if (!task_link.ok()) return task_link.error();
+  auto file_link = bpfutil::attach_iter(skel->progs.dump_file, "iter/task_file");
+  if (!file_link.ok()) return file_link.error();
 
-  auto pass1 = read_iter(task_link.get());
+  auto pass1 = bpfutil::read_iter(task_link->get());
   if (!pass1.ok()) return pass1.error();
-  auto files = read_iter(file_link.get());
+  auto files = bpfutil::read_iter(file_link->get());
   if (!files.ok()) return files.error();
 
   RawScan raw;
@@ -179,10 +149,9 @@ Status collect_bpf(model::Snapshot& snap, const std::function<const Kallsyms&()>
     }
     std::set<__u32> wanted = tasks_to_follow(raw);
     if (wanted.empty()) break;
-    __u8 one = 1;
-    for (__u32 pid : wanted)
-      bpf_map__update_elem(skel->maps.wanted_pids, &pid, sizeof pid, &one, sizeof one, BPF_ANY);
-    auto more = read_iter(task_link.get());
+    if (auto r = want_pids(skel->maps.wanted_pids, wanted); !r.ok())
+      snap.notes.push_back("some owners and daemons have no full record: " + r.error().message);
+    auto more = bpfutil::read_iter(task_link->get());
     if (!more.ok()) return more.error();
     RawScan next;
     decode_task_records(*more, next);

@@ -10,6 +10,7 @@ namespace hangscope {
 /// An error: one human-readable line naming the input and the problem.
 struct Error {
   std::string message;
+  int sys_errno = 0;  ///< errno of the failed system or libbpf call, 0 when there was none
 };
 
 /// Either a T or an Error. Access the value only after checking ok().
@@ -45,5 +46,11 @@ using Status = Result<Unit>;
 
 /// Builds an Error from a message.
 inline Error make_error(std::string message) { return Error{std::move(message)}; }
+
+/// Builds an Error from a message and the errno of the call that failed (callers test
+/// sys_errno, never the message text).
+inline Error make_errno_error(std::string message, int sys_errno) {
+  return Error{std::move(message), sys_errno};
+}
 
 }  // namespace hangscope

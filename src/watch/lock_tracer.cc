@@ -6,50 +6,31 @@
 #include <sys/mman.h>
 
 #include <cerrno>
-#include <cstdarg>
 #include <cstring>
 #include <ctime>
+#include <set>
 #include <string>
+#include <utility>
 
+#include "bpfutil/libbpf_glue.h"
 #include "watch.h"
 #include "watch.skel.h"
 
 namespace hangscope::watch {
 
+void WatchSkelDestroyer::operator()(::watch_bpf* skel) const {
+  bpfutil::Destroyer<watch_bpf__destroy>{}(skel);
+}
+
 namespace {
 
-std::string last_libbpf_error;
-
-int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
-  if (level == LIBBPF_DEBUG) return 0;
-  char buf[512];
-  std::vsnprintf(buf, sizeof buf, fmt, args);
-  last_libbpf_error = buf;
-  while (!last_libbpf_error.empty() && last_libbpf_error.back() == '\n')
-    last_libbpf_error.pop_back();
-  return 0;
-}
+using bpfutil::for_each_entry;
 
 std::string comm_string(const char* c, std::size_t n) { return std::string(c, strnlen(c, n)); }
 
-// Calls fn(key, value) for the entries of the BPF hash map `fd`, at most 2 * max_entries steps
-// (entries that change meanwhile may be skipped or seen twice: callers tolerate both).
-template <typename Key, typename Value, typename Fn>
-void for_each_entry(int fd, int max_entries, Fn&& fn) {
-  Key key{}, next{};
-  Key* cur = nullptr;
-  Value v{};
-  for (int steps = 0; steps < 2 * max_entries && bpf_map_get_next_key(fd, cur, &next) == 0;
-       steps++) {
-    key = next;
-    cur = &key;
-    if (bpf_map_lookup_elem(fd, &key, &v) == 0) fn(key, v);
-  }
-}
-
 // Opens, loads and attaches one flavour (tp_btf or raw_tp). Returns nullptr with `err` set.
-watch_bpf* open_flavour(const TracerOptions& o, bool btf, std::string& err) {
-  watch_bpf* s = watch_bpf__open();
+WatchSkel open_flavour(const TracerOptions& o, bool btf, std::string& err) {
+  WatchSkel s(watch_bpf__open());
   if (!s) {
     err = fmt::format("cannot open the watch BPF object: {}", std::strerror(errno));
     return nullptr;
@@ -57,17 +38,20 @@ watch_bpf* open_flavour(const TracerOptions& o, bool btf, std::string& err) {
   s->rodata->trace_spin = o.trace_spin ? 1 : 0;
   s->rodata->long_wait_ns = o.long_wait_ns;
   s->rodata->lock_stats_on = o.lock_stats ? 1 : 0;
-  bpf_program__set_autoload(s->progs.hsw_begin_btf, btf);
-  bpf_program__set_autoload(s->progs.hsw_end_btf, btf);
-  bpf_program__set_autoload(s->progs.hsw_begin_raw, !btf);
-  bpf_program__set_autoload(s->progs.hsw_end_raw, !btf);
-  int rc = watch_bpf__load(s);
-  if (rc == 0) rc = watch_bpf__attach(s);
+  int rc = 0;
+  for (auto [prog, on] : {std::pair{s->progs.hsw_begin_btf, btf},
+                          {s->progs.hsw_end_btf, btf},
+                          {s->progs.hsw_begin_raw, !btf},
+                          {s->progs.hsw_end_raw, !btf}}) {
+    if (rc == 0) rc = bpf_program__set_autoload(prog, on);
+  }
+  if (rc == 0) rc = watch_bpf__load(s.get());
+  if (rc == 0) rc = watch_bpf__attach(s.get());
   if (rc != 0) {
+    const std::string& libbpf = bpfutil::last_libbpf_message();
     err = fmt::format("cannot attach to lock:contention_begin/end ({}): {}{}",
                       btf ? "tp_btf" : "raw_tp", std::strerror(-rc),
-                      last_libbpf_error.empty() ? "" : " (libbpf: " + last_libbpf_error + ")");
-    watch_bpf__destroy(s);
+                      libbpf.empty() ? "" : " (libbpf: " + libbpf + ")");
     return nullptr;
   }
   return s;
@@ -83,7 +67,7 @@ std::uint64_t monotonic_ns() {
 }
 
 Result<std::unique_ptr<LockTracer>> LockTracer::attach(const TracerOptions& options) {
-  libbpf_set_print(libbpf_print);
+  bpfutil::capture_libbpf_messages();
   std::unique_ptr<LockTracer> t(new LockTracer());
   std::string err_btf, err_raw;
   t->skel_ = open_flavour(options, true, err_btf);
@@ -106,8 +90,7 @@ LockTracer::~LockTracer() { detach(); }
 void LockTracer::detach() {
   if (waits_) munmap(waits_, waits_len_);
   waits_ = nullptr;
-  if (skel_) watch_bpf__destroy(skel_);
-  skel_ = nullptr;
+  skel_.reset();
 }
 
 std::uint64_t LockTracer::percpu_rwsem_size() const {
@@ -120,15 +103,25 @@ TracerSample LockTracer::sample() {
   out.now_ns = monotonic_ns();
   out.waits = current_waits();
   int efd = bpf_map__fd(skel_->maps.ended);
-  std::vector<__u32> done;
+  std::vector<EndedId> done;
+  std::set<EndedId> still_there;
   for_each_entry<__u32, hsw_ended>(efd, HSW_MAX_ENDED, [&](__u32 key, const hsw_ended& e) {
+    EndedId id{key, e.end_ns};
+    if (undeleted_.count(id)) {  // returned before; its delete failed
+      still_there.insert(id);
+      return;
+    }
     out.ended.push_back({static_cast<int>(key), e.lock, e.start_ns, e.end_ns,
                          static_cast<int>(e.tgid), comm_string(e.comm, sizeof e.comm), e.flags,
                          static_cast<int>(e.owner_pid),
                          comm_string(e.owner_comm, sizeof e.owner_comm)});
-    done.push_back(key);
+    done.push_back(id);
   });
-  for (__u32 k : done) bpf_map_delete_elem(efd, &k);
+  undeleted_ = std::move(still_there);
+  // A record whose delete fails is not returned again (it would read as a second long wait).
+  for (const auto& id : done) {
+    if (!bpfutil::delete_elem(efd, &id.first).ok()) undeleted_.insert(id);
+  }
   for (const hsw_counters& c : skel_->bss->counters) {
     out.counters.events += c.events;
     out.counters.lost_waits += c.lost_waits;

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -13,6 +15,14 @@
 struct watch_bpf;  // watch.skel.h
 
 namespace hangscope::watch {
+
+/// Destroys a watch skeleton (watch_bpf__destroy, defined where watch.skel.h is included).
+struct WatchSkelDestroyer {
+  void operator()(::watch_bpf* skel) const;
+};
+
+/// An open watch skeleton; destroying it detaches the programs and frees the maps.
+using WatchSkel = std::unique_ptr<::watch_bpf, WatchSkelDestroyer>;
 
 struct TracerOptions {
   bool trace_spin = false;         ///< also record pure spin-lock contention (high rates)
@@ -45,10 +55,14 @@ class LockTracer {
 
  private:
   LockTracer() = default;
-  ::watch_bpf* skel_ = nullptr;
+  WatchSkel skel_;
   void* waits_ = nullptr;  ///< the mmap-ed wait slots
   std::size_t waits_len_ = 0;
   const char* mode_ = "tp_btf";
+  /// An ended-wait record: (pid, end_ns).
+  using EndedId = std::pair<std::uint32_t, std::uint64_t>;
+  /// Ended-wait records already returned whose delete failed.
+  std::set<EndedId> undeleted_;
 };
 
 /// CLOCK_MONOTONIC in ns (the clock of bpf_ktime_get_ns).
