@@ -10,8 +10,11 @@ packages=(
   libclang-rt-14-dev
   qemu-system-x86 busybox-static cpio kmod python3 time
   scdoc man-db zsh
+  prometheus python3-yaml
 )
 # scdoc builds the man page; man-db and zsh are for the packaging tests (tests/package/).
+# prometheus brings promtool, which checks packaging/prometheus (no smaller Debian 12 package
+# ships it); python3-yaml reads packaging/kubernetes in tests/fleet/.
 # tests/vm/ also needs Debian 6.1 cloud kernels and headers: it fetches them itself with
 # `apt-get download` into a cache (never installed); see tests/vm/README.md.
 missing=()
@@ -26,5 +29,9 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # The prometheus package enables its own server on a systemd machine; only promtool is wanted.
+  if [[ " ${missing[*]} " == *" prometheus "* && -d /run/systemd/system ]]; then
+    systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+  fi
 fi
 echo "install-deps: all ${#packages[@]} packages present"

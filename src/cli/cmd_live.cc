@@ -19,6 +19,7 @@
 #include "report/escape.h"
 #include "report/json_report.h"
 #include "report/text_report.h"
+#include "watch/episode_record.h"
 
 namespace hangscope::cli {
 
@@ -54,6 +55,32 @@ int report(const model::Snapshot& snap, const OutputFlags& o) {
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
   return f.chains.empty() && f.cycles.empty() ? kExitOk : kExitFound;
+}
+
+// A watch --record incident: the stuck events watch printed, rendered again from the record's
+// snapshot (text, or --json lines); --dot draws every chain of that snapshot.
+int replay_episode(const nlohmann::json& j, const std::string& file, const OutputFlags& o) {
+  auto record = watch::episode_record_from_json(j, file);
+  if (!record.ok()) {
+    std::fprintf(stderr, "hangscope analyze: %s\n", record.error().message.c_str());
+    return kExitError;
+  }
+  if (o.dot) {
+    if (!record->snapshot) {
+      std::fprintf(stderr, "hangscope analyze: %s: no snapshot in this record (%s)\n", file.c_str(),
+                   record->why_no_chain.c_str());
+      return kExitError;
+    }
+    analyze::AnalyzeOptions opt;
+    opt.min_stuck_seconds = 0;
+    std::string out = report::render_dot(analyze::analyze(*record->snapshot, opt));
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return kExitFound;
+  }
+  std::string out = watch::replay_episode_record(*record, o.json);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fflush(stdout);
+  return record->episodes.empty() ? kExitOk : kExitFound;
 }
 
 int run_live(const char* name, const OutputFlags& o, model::Query query, bool no_bpf) {
@@ -124,11 +151,14 @@ int run_why(int argc, char** argv) {
 }
 
 int run_analyze(int argc, char** argv) {
-  CLI::App app{"Replay a snapshot saved with --save", "hangscope analyze"};
+  CLI::App app{"Replay a snapshot saved with --save, or an incident watch --record kept",
+               "hangscope analyze"};
   OutputFlags o;
   std::string file;
   add_output_flags(app, o, false);
-  app.add_option("file", file, "snapshot JSON written by scan/why --save")
+  app.add_option("file", file,
+                 "snapshot JSON written by scan/why --save, or episode.json of a watch --record "
+                 "incident (prints what watch printed)")
       ->required()
       ->type_name("FILE");
   if (auto rc = parse_args(app, argc, argv)) return *rc;
@@ -137,9 +167,12 @@ int run_analyze(int argc, char** argv) {
     std::fprintf(stderr, "hangscope analyze: %s\n", text.error().message.c_str());
     return kExitError;
   }
-  auto snap = model::snapshot_from_text(*text, file);
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (!j.is_discarded() && watch::is_episode_record(j)) return replay_episode(j, file, o);
+  auto snap = j.is_discarded() ? Result<model::Snapshot>(make_error("not valid JSON"))
+                               : model::snapshot_from_json(j);
   if (!snap.ok()) {
-    std::fprintf(stderr, "hangscope analyze: %s\n", snap.error().message.c_str());
+    std::fprintf(stderr, "hangscope analyze: %s: %s\n", file.c_str(), snap.error().message.c_str());
     return kExitError;
   }
   return report(*snap, o);

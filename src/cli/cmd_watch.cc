@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/duration.h"
 #include "cli/parse_args.h"
+#include "cli/watch_incident_flags.h"
 #include "watch/watch_loop.h"
 
 namespace hangscope::cli {
@@ -29,6 +30,8 @@ int run_watch(int argc, char** argv) {
   app.add_option("--limit", o.top_limit, "rows of the --top table (default 20)")
       ->check(CLI::Range(1, 10000));
   app.add_flag("--spin", o.spin, "also trace spin-lock contention (high event rates)");
+  IncidentFlags incident_flags;
+  add_incident_flags(app, incident_flags);
   if (auto rc = parse_args(app, argc, argv)) return *rc;
   auto t = parse_duration(threshold);
   if (!t || *t < 1.0) {
@@ -42,6 +45,12 @@ int run_watch(int argc, char** argv) {
                  duration.c_str());
     return kExitError;
   }
+  auto incidents = incident_options(incident_flags);
+  if (!incidents.ok()) {
+    std::fprintf(stderr, "hangscope watch: %s\n", incidents.error().message.c_str());
+    return kExitError;
+  }
+  o.incidents = std::move(*incidents);
   o.threshold_seconds = *t;
   o.duration_seconds = *d;
   return watch::run_watch_loop(o);

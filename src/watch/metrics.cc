@@ -27,6 +27,42 @@ std::string label_value(const std::string& v) {
   return out;
 }
 
+std::string counter(std::string_view name, std::string_view help, std::uint64_t value) {
+  return fmt::format("# HELP {0} {1}\n# TYPE {0} counter\n{0} {2}\n", name, help, value);
+}
+
+std::string incident_text(const IncidentCounters& c) {
+  std::string out;
+  if (const auto& r = c.record) {
+    out += counter("hangscope_watch_records_written_total",
+                   "Incidents written to the --record directory.", r->written);
+    out += counter("hangscope_watch_records_failed_total",
+                   "Incidents whose record could not be written.", r->failed);
+    out += counter("hangscope_watch_records_suppressed_total",
+                   "Incidents not recorded because of the rate limit.", r->suppressed);
+    out +=
+        counter("hangscope_watch_records_dropped_total",
+                "Incidents dropped: the recorder's earlier writes had not completed.", r->dropped);
+    out += counter("hangscope_watch_records_rotated_total",
+                   "Older records deleted to stay within the size and count caps.", r->rotated);
+  }
+  if (const auto& e = c.exec) {
+    out +=
+        "# HELP hangscope_watch_exec_runs_total Runs of the --exec command by how they ended.\n"
+        "# TYPE hangscope_watch_exec_runs_total counter\n";
+    out +=
+        fmt::format("hangscope_watch_exec_runs_total{{result=\"ok\"}} {}\n", e->runs - e->failed);
+    out += fmt::format("hangscope_watch_exec_runs_total{{result=\"failed\"}} {}\n",
+                       e->failed - e->timed_out);
+    out +=
+        fmt::format("hangscope_watch_exec_runs_total{{result=\"timed_out\"}} {}\n", e->timed_out);
+    out +=
+        counter("hangscope_watch_exec_dropped_total",
+                "Runs of the --exec command dropped: earlier runs had not finished.", e->dropped);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string prometheus_text(const WatchMetrics& m) {
@@ -52,7 +88,7 @@ std::string prometheus_text(const WatchMetrics& m) {
       "# TYPE hangscope_watch_lost_events_total counter\n"
       "hangscope_watch_lost_events_total {}\n",
       m.longest_wait_seconds, m.counters.events, m.counters.lost());
-  return out;
+  return out + incident_text(m.incidents);
 }
 
 Status write_file_atomic(const std::string& path, const std::string& text) {

@@ -17,6 +17,7 @@
 #include "core/proc_stat.h"
 #include "model/enums.h"
 #include "watch/episode.h"
+#include "watch/episode_record.h"
 #include "watch/event_report.h"
 #include "watch/line_sink.h"
 #include "watch/lock_tracer.h"
@@ -70,8 +71,13 @@ bool task_in_d_state(int pid) {
 
 class Session {
  public:
-  Session(const WatchOptions& o, LineSink sink, std::unique_ptr<LockTracer> tracer)
-      : o_(o), sink_(std::move(sink)), tracer_(std::move(tracer)), tracker_(o.threshold_seconds) {}
+  Session(const WatchOptions& o, LineSink sink, std::unique_ptr<LockTracer> tracer,
+          std::unique_ptr<IncidentSinks> sinks)
+      : o_(o),
+        sink_(std::move(sink)),
+        tracer_(std::move(tracer)),
+        sinks_(std::move(sinks)),
+        tracker_(o.threshold_seconds) {}
 
   int run() {
     start_ns_ = monotonic_ns();
@@ -87,12 +93,18 @@ class Session {
     if (!rescan()) return 2;
     int rc = loop([this] { return sweep(); });
     TracerCounters c = tracer_->sample().counters;
-    if (o_.json)
-      (void)emit(json_line(summary_json(c, tracker_.open().size(), now_text())) + "\n");
-    else
-      (void)emit(
-          fmt::format("{} watch stopped: {} contention events, {} lost, {} episode(s) still open\n",
-                      now_text(), c.events, c.lost(), tracker_.open().size()));
+    sinks_->stop();
+    (void)emit_sink_lines();
+    if (o_.json) {
+      auto j = summary_json(c, tracker_.open().size(), now_text());
+      nlohmann::json extra = sinks_->summary_json();
+      for (auto& [k, v] : extra.items()) j[k] = v;
+      (void)emit(json_line(j) + "\n");
+    } else {
+      (void)emit(fmt::format(
+          "{} watch stopped: {} contention events, {} lost, {} episode(s) still open{}\n",
+          now_text(), c.events, c.lost(), tracker_.open().size(), sinks_->summary_text()));
+    }
     return rc;
   }
 
@@ -118,25 +130,30 @@ class Session {
     return w.ok();
   }
 
-  // Reports the given stuck events with one fresh snapshot (the same analysis as `why PID`).
+  // Event lines from the recorder and the exec hook (what they finished since the last sweep).
+  bool emit_sink_lines() {
+    for (const std::string& line : sinks_->take_lines(o_.json, now_text()))
+      if (!emit(line)) return false;
+    return true;
+  }
+
+  // Reports the given stuck events with one fresh snapshot (the same analysis as `why PID`),
+  // then hands them, as one incident, to the recorder and the exec hook.
   bool report_stuck(const std::vector<StuckEvent>& events,
                     const Result<model::Snapshot>* given = nullptr) {
     if (events.empty()) return true;
     Result<model::Snapshot> snap = given ? *given : collect::collect_live({});
+    std::string why = snap.ok() ? "" : snap.error().message;
+    std::vector<EpisodeRecord::Entry> entries;
+    std::vector<StuckOutput> outputs;
     for (const StuckEvent& e : events) {
-      analyze::AnalyzeOptions ao;
-      ao.only_pid = e.episode.pid;
-      ao.min_stuck_seconds = 0;
-      std::string t = now_text(), why = snap.ok() ? "" : snap.error().message;
-      std::optional<analyze::Findings> f;
-      if (snap.ok()) f = analyze::analyze(*snap, ao);
-      std::string out =
-          o_.json
-              ? json_line(stuck_json(e, f ? &*f : nullptr, snap.ok() ? &*snap : nullptr, t, why)) +
-                    "\n"
-              : stuck_text(e, f ? &*f : nullptr, t, why);
-      if (!emit(out)) return false;
+      std::string t = now_text();
+      StuckOutput out = render_stuck(e, snap.ok() ? &*snap : nullptr, t, why);
+      if (!emit(o_.json ? out.json_line : out.text)) return false;
+      entries.push_back({e, t});
+      outputs.push_back(std::move(out));
     }
+    sinks_->on_incident(monotonic_ns(), entries, outputs, snap);
     return true;
   }
 
@@ -191,6 +208,7 @@ class Session {
       if (!emit(o_.json ? json_line(brief_json(b, now_text())) + "\n" : brief_text(b, now_text())))
         return false;
     if (!report_stuck(ev.stuck)) return false;
+    if (!emit_sink_lines()) return false;
     if (monotonic_ns() - last_rescan_ns_ >= every && !rescan()) return false;
     if (s.counters.lost() > last_lost_) {
       last_lost_ = s.counters.lost();
@@ -201,7 +219,8 @@ class Session {
         return false;
     }
     if (!o_.prometheus.empty()) {
-      WatchMetrics m{tracker_.open_by_kind(), tracker_.longest_wait_seconds(), s.counters};
+      WatchMetrics m{tracker_.open_by_kind(), tracker_.longest_wait_seconds(), s.counters,
+                     sinks_->counters()};
       if (auto w = write_file_atomic(o_.prometheus, prometheus_text(m)); !w.ok()) {
         std::fprintf(stderr, "hangscope watch: --prometheus %s\n", w.error().message.c_str());
         return false;
@@ -231,6 +250,7 @@ class Session {
   WatchOptions o_;
   LineSink sink_;
   std::unique_ptr<LockTracer> tracer_;
+  std::unique_ptr<IncidentSinks> sinks_;
   EpisodeTracker tracker_;
   std::uint64_t start_ns_ = 0;
   std::uint64_t last_lost_ = 0;
@@ -248,6 +268,16 @@ int run_watch_loop(const WatchOptions& o) {
     std::fprintf(stderr, "hangscope watch: %s\n", sink.error().message.c_str());
     return 2;
   }
+  if (o.top && (o.incidents.record || o.incidents.exec)) {
+    std::fprintf(stderr, "hangscope watch: --record and --exec report episodes; --top has none\n");
+    return 2;
+  }
+  // Before attaching: a --record directory that cannot be created is a start-up error.
+  auto sinks = IncidentSinks::start(o.incidents);
+  if (!sinks.ok()) {
+    std::fprintf(stderr, "hangscope watch: %s\n", sinks.error().message.c_str());
+    return 2;
+  }
   TracerOptions to;
   to.trace_spin = o.spin;
   to.lock_stats = o.top;
@@ -257,7 +287,7 @@ int run_watch_loop(const WatchOptions& o) {
     std::fprintf(stderr, "hangscope watch: %s\n", tracer.error().message.c_str());
     return 2;
   }
-  Session session(o, std::move(*sink), std::move(*tracer));
+  Session session(o, std::move(*sink), std::move(*tracer), std::move(*sinks));
   return session.run();
 }
 

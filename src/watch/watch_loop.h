@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <string>
 
+#include "watch/incident_sinks.h"
+
 namespace hangscope::watch {
 
 struct WatchOptions {
@@ -16,7 +18,8 @@ struct WatchOptions {
   std::string prometheus;         ///< "" = none; else node_exporter textfile, rewritten atomically
   bool top = false;               ///< the contended-locks table instead of episodes
   std::size_t top_limit = 20;
-  bool spin = false;  ///< also trace spin locks
+  bool spin = false;          ///< also trace spin locks
+  IncidentOptions incidents;  ///< --record (flight recorder) and --exec (hook), when given
 };
 
 /// Runs until done; returns the process exit code (0: stopped normally, 2: could not attach or

@@ -41,6 +41,30 @@ TEST(WatchCli, UnwritableOutputIsRejected) {
   EXPECT_NE(r.out.find("/nonexistent-dir/watch.jsonl"), std::string::npos) << r.out;
 }
 
+TEST(WatchCli, RecorderAndExecOptionsAreChecked) {
+  struct Case {
+    const char* args;
+    const char* says;
+  } cases[] = {
+      {"--record /tmp/x --record-max-size 0", "--record-max-size '0'"},
+      {"--record /tmp/x --record-max-size 12Q", "--record-max-size '12Q'"},
+      {"--record /tmp/x --record-interval soon", "--record-interval 'soon'"},
+      {"--record /tmp/x --record-interval 10m --record-max-interval 1m",
+       "--record-max-interval '1m': shorter than --record-interval '10m'"},
+      {"--record /tmp/x --record-burst 0", "--record-burst"},
+      {"--record-max-size 1M", "--record"},
+      {"--exec-timeout 5s", "--exec"},
+      {"--exec true --exec-timeout 0", "--exec-timeout '0'"},
+      {"--record /nonexistent-dir/rec --duration 1", "/nonexistent-dir/rec: cannot create"},
+      {"--top --exec true --duration 1", "--top has none"},
+  };
+  for (const Case& c : cases) {
+    CliRun r = run(c.args);
+    EXPECT_EQ(r.code, 2) << c.args << ": " << r.out;
+    EXPECT_NE(r.out.find(c.says), std::string::npos) << c.args << ": " << r.out;
+  }
+}
+
 TEST(WatchCli, UnknownOptionIsRejected) { EXPECT_EQ(run("--bogus").code, 2); }
 
 }  // namespace
