@@ -30,6 +30,10 @@ for spec in "$@"; do
     timeout 30 "$hs" why "$pid" >"$here/$name.why-${role#*.}.txt" 2>&1 || true
   done <"$work/stuck.txt"
   touch "$work/release"
-  wait $fx || echo "record: $fixture did not clean up cleanly (see $work/fixtures.log)" >&2
+  if wait $fx; then
+    rm -rf "$work"
+  else
+    echo "record: $fixture did not clean up cleanly (see $work/fixtures.log)" >&2
+  fi
   echo "recorded $fixture as $name"
 done
