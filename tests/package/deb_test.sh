@@ -78,7 +78,7 @@ while read -r p; do
     left+=("$p")
   fi
 done <"$tmp/contents"
-for p in /var/log/hangscope /var/lib/prometheus/node-exporter/hangscope.prom /etc/systemd/system/multi-user.target.wants/hangscope-watch.service; do
+for p in /var/log/hangscope /var/lib/hangscope /var/lib/prometheus/node-exporter/hangscope.prom /etc/systemd/system/multi-user.target.wants/hangscope-watch.service; do
   [[ -e $p ]] && left+=("$p")
 done
 pkg_check "nothing left after purge ($(wc -l <"$tmp/contents") paths in the package)" "" "${left[*]:-}"
