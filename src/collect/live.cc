@@ -11,6 +11,7 @@
 
 #include "collect/bpf_scan.h"
 #include "collect/kallsyms.h"
+#include "collect/machine_mounts.h"
 #include "collect/mountinfo.h"
 #include "collect/proc_parse.h"
 #include "collect/proc_scan.h"
@@ -56,12 +57,15 @@ std::vector<std::uint32_t> list_fuse_connections() {
 }
 
 void add_mount_points(model::Snapshot& snap) {
-  auto text = read_small_file("/proc/self/mountinfo", 8u << 20);
-  if (!text.ok()) {
-    snap.notes.push_back("mount points unknown: " + text.error().message);
+  auto table = read_machine_mounts();
+  if (!table.ok()) {
+    snap.notes.push_back("mount points unknown: " + table.error().message);
     return;
   }
-  auto mounts = parse_mountinfo(*text);
+  if (table->from_init)
+    snap.notes.push_back(
+        "mount points as pid 1 sees them: hangscope runs in another mount namespace");
+  const std::vector<MountEntry>& mounts = table->mounts;
   for (auto& sb : snap.super_blocks) {
     if (!sb.dev.known()) continue;
     for (const auto& m : mounts) {
